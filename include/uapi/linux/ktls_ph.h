@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
+/* Do not edit directly, auto-generated from: */
+/*	Documentation/netlink/specs/ktls_ph.yaml */
+/* YNL-GEN uapi header */
+/* To regenerate run: tools/net/ynl/ynl-regen.sh */
+
+#ifndef _UAPI_LINUX_KTLS_PH_H
+#define _UAPI_LINUX_KTLS_PH_H
+
+#define KTLS_PH_FAMILY_NAME	"ktls-ph"
+#define KTLS_PH_FAMILY_VERSION	1
+
+#define KTLS_PH_MAX_SECRET_LEN	48
+
+/*
+ * Which side of the TLS connection the socket is.
+ */
+enum ktls_ph_role {
+	KTLS_PH_ROLE_CLIENT,
+	KTLS_PH_ROLE_SERVER,
+};
+
+enum {
+	KTLS_PH_A_STATS_RX_REKEYS = 1,
+	KTLS_PH_A_STATS_TX_REKEYS,
+	KTLS_PH_A_STATS_UPDATE_REQUESTED,
+	KTLS_PH_A_STATS_AUTO_REKEYS,
+	KTLS_PH_A_STATS_TX_RECORDS,
+	KTLS_PH_A_STATS_TX_BYTES,
+	KTLS_PH_A_STATS_HS_RECORDS,
+
+	__KTLS_PH_A_STATS_MAX,
+	KTLS_PH_A_STATS_MAX = (__KTLS_PH_A_STATS_MAX - 1)
+};
+
+enum {
+	KTLS_PH_A_SOCK_SOCKFD = 1,
+	KTLS_PH_A_SOCK_ROLE,
+	KTLS_PH_A_SOCK_CIPHER_SUITE,
+	KTLS_PH_A_SOCK_TX_SECRET,
+	KTLS_PH_A_SOCK_RX_SECRET,
+	KTLS_PH_A_SOCK_RESUMPTION_SECRET,
+	KTLS_PH_A_SOCK_TRANSCRIPT,
+	KTLS_PH_A_SOCK_PHA_OFFERED,
+	KTLS_PH_A_SOCK_SERVER_NAME,
+	KTLS_PH_A_SOCK_REKEY_RECORDS,
+	KTLS_PH_A_SOCK_REKEY_BYTES,
+	KTLS_PH_A_SOCK_REQUEST_PEER,
+	KTLS_PH_A_SOCK_COOKIE,
+	KTLS_PH_A_SOCK_STATS,
+
+	__KTLS_PH_A_SOCK_MAX,
+	KTLS_PH_A_SOCK_MAX = (__KTLS_PH_A_SOCK_MAX - 1)
+};
+
+enum {
+	KTLS_PH_CMD_ATTACH = 1,
+	KTLS_PH_CMD_DETACH,
+	KTLS_PH_CMD_KEY_UPDATE,
+	KTLS_PH_CMD_GET,
+
+	__KTLS_PH_CMD_MAX,
+	KTLS_PH_CMD_MAX = (__KTLS_PH_CMD_MAX - 1)
+};
+
+#endif /* _UAPI_LINUX_KTLS_PH_H */

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktls_ph: what happens to the handshake records of an attached socket
+ * (RFC 8446 4.6), KeyUpdate in both directions (4.6.3) through kTLS's own
+ * rekey interface, and fatal alerts.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <linux/socket.h>
+#include <linux/string.h>
+#include <linux/tls.h>
+#include <linux/uio.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include <net/tls.h>
+#include <net/tls_prot.h>
+#include <uapi/linux/ktls_ph.h>
+
+#include "hsmsg.h"
+#include "sock.h"
+
+union ktls_ph_crypto_info {
+	struct tls_crypto_info info;
+	struct tls12_crypto_info_aes_gcm_128 gcm128;
+	struct tls12_crypto_info_aes_gcm_256 gcm256;
+	struct tls12_crypto_info_aes_ccm_128 ccm128;
+	struct tls12_crypto_info_chacha20_poly1305 chacha;
+};
+
+/*
+ * Hand kTLS the key and iv of the current secret of one direction, through
+ * the setsockopt path an application would use for the 6.14 rekey.
+ */
+int ktls_ph_install_key(struct ktls_ph_sock *ph, bool tx)
+{
+	struct ktls_ph_ks *ks = tx ? &ph->tx_ks : &ph->rx_ks;
+	const struct ktls_ph_suite *suite = ks->suite;
+	u8 key[KTLS_PH_MAX_KEY_LEN], iv[KTLS_PH_IV_LEN];
+	union ktls_ph_crypto_info ci = {};
+	unsigned int len;
+	int err;
+
+	err = ktls_ph_ks_traffic_key_iv(ks, tx ? ph->tx_secret : ph->rx_secret,
+					suite->hash_len, key, suite->key_len,
+					iv, sizeof(iv));
+	if (err)
+		return err;
+	ci.info.version = TLS_1_3_VERSION;
+	ci.info.cipher_type = suite->ktls_cipher;
+	switch (suite->ktls_cipher) {
+	case TLS_CIPHER_AES_GCM_128:
+		memcpy(ci.gcm128.key, key, sizeof(ci.gcm128.key));
+		memcpy(ci.gcm128.salt, iv, sizeof(ci.gcm128.salt));
+		memcpy(ci.gcm128.iv, iv + 4, sizeof(ci.gcm128.iv));
+		len = sizeof(ci.gcm128);
+		break;
+	case TLS_CIPHER_AES_GCM_256:
+		memcpy(ci.gcm256.key, key, sizeof(ci.gcm256.key));
+		memcpy(ci.gcm256.salt, iv, sizeof(ci.gcm256.salt));
+		memcpy(ci.gcm256.iv, iv + 4, sizeof(ci.gcm256.iv));
+		len = sizeof(ci.gcm256);
+		break;
+	case TLS_CIPHER_AES_CCM_128:
+		memcpy(ci.ccm128.key, key, sizeof(ci.ccm128.key));
+		memcpy(ci.ccm128.salt, iv, sizeof(ci.ccm128.salt));
+		memcpy(ci.ccm128.iv, iv + 4, sizeof(ci.ccm128.iv));
+		len = sizeof(ci.ccm128);
+		break;
+	case TLS_CIPHER_CHACHA20_POLY1305:
+		memcpy(ci.chacha.key, key, sizeof(ci.chacha.key));
+		memcpy(ci.chacha.iv, iv, sizeof(ci.chacha.iv));
+		len = sizeof(ci.chacha);
+		break;
+	default:
+		err = -EINVAL;
+		goto out;
+	}
+	err = ph->ktls_prot->setsockopt(ph->sk, SOL_TLS, tx ? TLS_TX : TLS_RX,
+					KERNEL_SOCKPTR(&ci), len);
+	/* kTLS re-installed its own proto: put ktls_ph's hooks back */
+	if (READ_ONCE(ph->sk->sk_prot) == ph->ktls_prot)
+		WRITE_ONCE(ph->sk->sk_prot, &ph->prot);
+out:
+	memzero_explicit(&ci, sizeof(ci));
+	memzero_explicit(key, sizeof(key));
+	memzero_explicit(iv, sizeof(iv));
+	return err;
+}
+
+/* Send one record of @type through kTLS (under the current send key). */
+static int ktls_ph_send_record(struct ktls_ph_sock *ph, u8 type,
+			       const void *data, size_t len, int flags)
+{
+	u8 cbuf[CMSG_SPACE(sizeof(u8))] __aligned(sizeof(size_t)) = {};
+	struct msghdr m = { .msg_flags = flags };
+	struct cmsghdr *c = (struct cmsghdr *)cbuf;
+	struct kvec iov = { .iov_base = (void *)data, .iov_len = len };
+	int ret;
+
+	c->cmsg_level = SOL_TLS;
+	c->cmsg_type = TLS_SET_RECORD_TYPE;
+	c->cmsg_len = CMSG_LEN(sizeof(u8));
+	*(u8 *)CMSG_DATA(c) = type;
+	m.msg_control = cbuf;
+	m.msg_controllen = sizeof(cbuf);
+	iov_iter_kvec(&m.msg_iter, ITER_SOURCE, &iov, 1, len);
+	ret = ph->ktls_prot->sendmsg(ph->sk, &m, len);
+	if (ret < 0)
+		return ret;
+	return ret == len ? 0 : -EIO;
+}
+
+/**
+ * ktls_ph_fatal() - end the connection with a fatal alert
+ * @ph: the socket
+ * @alert: RFC 8446 AlertDescription
+ * @err: errno the application's calls get from now on
+ */
+void ktls_ph_fatal(struct ktls_ph_sock *ph, u8 alert, int err)
+{
+	u8 msg[2] = { 2 /* fatal */, alert };
+	struct sock *sk = ph->sk;
+
+	if (cmpxchg(&ph->fatal, 0, err))
+		return;
+	mutex_lock(&ph->tx_lock);
+	ktls_ph_send_record(ph, TLS_RECORD_TYPE_ALERT, msg, sizeof(msg),
+			    MSG_DONTWAIT);
+	mutex_unlock(&ph->tx_lock);
+	if (sk->sk_socket)
+		kernel_sock_shutdown(sk->sk_socket, SHUT_WR);
+	pr_debug("socket %llu: fatal alert %u sent\n", ph->cookie, alert);
+}
+
+/**
+ * ktls_ph_tx_key_update_locked() - send a KeyUpdate and switch the send key
+ * @ph: the socket, tx_lock held
+ * @request_peer: set update_requested
+ * @msg_flags: MSG_DONTWAIT or 0
+ *
+ * The KeyUpdate goes out under the old key, every later record under the
+ * new one (RFC 8446 4.6.3). Writers hold tx_lock, so no application record
+ * can slip in between.
+ *
+ * Return: 0 or a negative errno (-EAGAIN: nothing sent, try again).
+ */
+int ktls_ph_tx_key_update_locked(struct ktls_ph_sock *ph, bool request_peer,
+				 int msg_flags)
+{
+	u8 ku[5] = { KTLS_PH_HS_KEY_UPDATE, 0, 0, 1, request_peer };
+	const struct ktls_ph_suite *suite = ph->tx_ks.suite;
+	int err;
+
+	lockdep_assert_held(&ph->tx_lock);
+	err = ktls_ph_send_record(ph, TLS_RECORD_TYPE_HANDSHAKE, ku, sizeof(ku),
+				  msg_flags);
+	if (err)
+		return err;
+	err = ktls_ph_ks_next_secret(&ph->tx_ks, ph->tx_secret, suite->hash_len,
+				     ph->tx_secret, suite->hash_len);
+	if (!err)
+		err = ktls_ph_install_key(ph, true);
+	if (err) {
+		/* The peer has switched keys: there is no way back. */
+		mutex_unlock(&ph->tx_lock);
+		ktls_ph_fatal(ph, KTLS_PH_ALERT_INTERNAL_ERROR, -EIO);
+		mutex_lock(&ph->tx_lock);
+		return -EIO;
+	}
+	ph->tx_update = false;
+	ph->tx_records = 0;
+	ph->tx_bytes = 0;
+	atomic64_inc(&ph->stats[KTLS_PH_SS_TX_REKEYS]);
+	return 0;
+}
+
+/* Answer the peer's update_requested without waiting for a write. */
+void ktls_ph_tx_work(struct work_struct *work)
+{
+	struct ktls_ph_sock *ph = container_of(to_delayed_work(work),
+					       struct ktls_ph_sock, tx_work);
+	int err = 0;
+
+	mutex_lock(&ph->tx_lock);
+	if (ph->tx_update && READ_ONCE(ph->attached) && !READ_ONCE(ph->fatal))
+		err = ktls_ph_tx_key_update_locked(ph, false, MSG_DONTWAIT);
+	mutex_unlock(&ph->tx_lock);
+	if (err == -EAGAIN)	/* send buffer full: try again shortly */
+		schedule_delayed_work(&ph->tx_work, msecs_to_jiffies(20));
+}
+
+static int ktls_ph_rx_key_update(struct ktls_ph_sock *ph,
+				 const struct ktls_ph_hs_msg *m, bool last)
+{
+	const struct ktls_ph_suite *suite = ph->rx_ks.suite;
+	int req, err;
+
+	err = ktls_ph_keyupdate_parse(m, &req);
+	if (err == -EBADMSG) {
+		ktls_ph_fatal(ph, KTLS_PH_ALERT_DECODE_ERROR, -EBADMSG);
+		return -EBADMSG;
+	}
+	if (err) {
+		ktls_ph_fatal(ph, KTLS_PH_ALERT_ILLEGAL_PARAMETER, -EPROTO);
+		return -EPROTO;
+	}
+	if (!last) {
+		/* RFC 8446 5.1: a key change ends its record */
+		ktls_ph_fatal(ph, KTLS_PH_ALERT_UNEXPECTED_MESSAGE, -EPROTO);
+		return -EPROTO;
+	}
+	err = ktls_ph_ks_next_secret(&ph->rx_ks, ph->rx_secret, suite->hash_len,
+				     ph->rx_secret, suite->hash_len);
+	if (!err)
+		err = ktls_ph_install_key(ph, false);
+	if (err) {
+		ktls_ph_fatal(ph, KTLS_PH_ALERT_INTERNAL_ERROR, -EIO);
+		return -EIO;
+	}
+	atomic64_inc(&ph->stats[KTLS_PH_SS_RX_REKEYS]);
+	if (req) {
+		atomic64_inc(&ph->stats[KTLS_PH_SS_UPDATE_REQUESTED]);
+		mutex_lock(&ph->tx_lock);
+		ph->tx_update = true;
+		mutex_unlock(&ph->tx_lock);
+		schedule_delayed_work(&ph->tx_work, 0);
+	}
+	return 0;
+}
+
+static int ktls_ph_rx_msg(struct ktls_ph_sock *ph,
+			  const struct ktls_ph_hs_msg *m, bool last)
+{
+	switch (m->type) {
+	case KTLS_PH_HS_KEY_UPDATE:
+		return ktls_ph_rx_key_update(ph, m, last);
+	case KTLS_PH_HS_NEW_SESSION_TICKET:
+		if (ph->role == KTLS_PH_ROLE_CLIENT)
+			return 0;	/* consumed; forwarding comes later */
+		break;
+	}
+	/* CertificateRequest without post_handshake_auth, or anything else */
+	ktls_ph_fatal(ph, KTLS_PH_ALERT_UNEXPECTED_MESSAGE, -EPROTO);
+	return -EPROTO;
+}
+
+/* Parse the complete messages at @p; keep a partial tail in hs_buf. */
+static int ktls_ph_rx_parse(struct ktls_ph_sock *ph, const u8 *p, size_t len)
+{
+	struct ktls_ph_hs_msg m;
+	int n, err;
+
+	while (len) {
+		n = ktls_ph_hs_next(p, len, &m);
+		if (n == KTLS_PH_HS_TOO_LONG) {
+			ktls_ph_fatal(ph, KTLS_PH_ALERT_DECODE_ERROR, -EBADMSG);
+			return -EBADMSG;
+		}
+		if (n == KTLS_PH_HS_NEED_MORE)
+			break;
+		err = ktls_ph_rx_msg(ph, &m, n == len);
+		if (err)
+			return err;
+		p += n;
+		len -= n;
+	}
+	if (!len)
+		return 0;
+	if (!ph->hs_buf) {
+		ph->hs_buf = kmalloc(KTLS_PH_HS_MAX_MSG, GFP_KERNEL);
+		if (!ph->hs_buf) {
+			ktls_ph_fatal(ph, KTLS_PH_ALERT_INTERNAL_ERROR, -ENOMEM);
+			return -ENOMEM;
+		}
+	}
+	memmove(ph->hs_buf, p, len);
+	ph->hs_len = len;
+	return 0;
+}
+
+/**
+ * ktls_ph_rx_record() - act on one decrypted handshake record
+ * @ph: the socket, rx_lock held
+ * @rec: the record's plaintext
+ * @len: its length
+ *
+ * Return: 0, or a negative errno after a fatal alert was sent.
+ */
+int ktls_ph_rx_record(struct ktls_ph_sock *ph, const u8 *rec, size_t len)
+{
+	lockdep_assert_held(&ph->rx_lock);
+	if (!len) {
+		/* RFC 8446 5.1: no zero-length handshake fragments */
+		ktls_ph_fatal(ph, KTLS_PH_ALERT_UNEXPECTED_MESSAGE, -EPROTO);
+		return -EPROTO;
+	}
+	if (!ph->hs_len)
+		return ktls_ph_rx_parse(ph, rec, len);
+	if (ph->hs_len + len > KTLS_PH_HS_MAX_MSG) {
+		ktls_ph_fatal(ph, KTLS_PH_ALERT_DECODE_ERROR, -EBADMSG);
+		return -EBADMSG;
+	}
+	memcpy(ph->hs_buf + ph->hs_len, rec, len);
+	len += ph->hs_len;
+	ph->hs_len = 0;
+	return ktls_ph_rx_parse(ph, ph->hs_buf, len);
+}

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktls_ph: TLS 1.3 post-handshake messages for kTLS sockets.
+ *
+ * Module init and exit only; each concern lives in its own file.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/init.h>
+#include <linux/module.h>
+
+#include "keysched.h"
+#include "netlink.h"
+
+static int __init ktls_ph_init(void)
+{
+	int err;
+
+	err = ktls_ph_keysched_selftest();
+	if (err)
+		return err;
+	err = ktls_ph_netlink_init();
+	if (err)
+		return err;
+	pr_info("loaded\n");
+	return 0;
+}
+
+static void __exit ktls_ph_exit(void)
+{
+	ktls_ph_netlink_exit();
+	rcu_barrier();	/* attached sockets' state is freed by RCU */
+	pr_info("unloaded\n");
+}
+
+module_init(ktls_ph_init);
+module_exit(ktls_ph_exit);
+
+MODULE_DESCRIPTION("TLS 1.3 post-handshake messages (KeyUpdate, tickets, PHA) for kTLS");
+MODULE_LICENSE("GPL");
+MODULE_SOFTDEP("pre: tls");

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libktlsph: userspace side of ktls_ph.
+ *
+ * ktls_ph is a kernel module that attaches to a kTLS TLS 1.3 socket and
+ * handles, in the kernel, the handshake messages the peer sends after the
+ * handshake (KeyUpdate, NewSessionTicket), and starts KeyUpdates itself.
+ * This library:
+ *   - configures kTLS (TCP_ULP "tls", TLS_TX, TLS_RX) from TLS 1.3
+ *     application traffic secrets (ktlsph_ktls_setup());
+ *   - talks to the module over generic netlink (family "ktls-ph"):
+ *     ktlsph_attach(), ktlsph_detach(), ktlsph_key_update(), ktlsph_get(),
+ *     ktlsph_dump();
+ *   - does both for an OpenSSL connection right after the handshake
+ *     (ktlsph_ossl_capture() + ktlsph_ossl_attach());
+ *   - offers small helpers for the plain-socket I/O that follows
+ *     (ktlsph_recv(), ktlsph_send_alert()).
+ *
+ * Conventions: functions returning int return 0 (or a count) on success and
+ * a negative errno on failure. Those taking (err, errlen) then also write a
+ * NUL-terminated human readable message there (for netlink errors, the
+ * kernel's extended ACK message when it sent one); err may be NULL.
+ * See Documentation/libktlsph.md.
+ */
+#ifndef KTLSPH_H
+#define KTLSPH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <openssl/ssl.h>
+
+/* Longest TLS 1.3 traffic secret (SHA-384), as KTLS_PH_MAX_SECRET_LEN. */
+#define KTLSPH_MAX_SECRET	48
+/* Longest key (AES-256, ChaCha20) and the TLS 1.3 per-record iv length. */
+#define KTLSPH_MAX_KEY		32
+#define KTLSPH_IV_LEN		12
+
+/* Roles, the values of enum ktls_ph_role. */
+#define KTLSPH_ROLE_CLIENT	0
+#define KTLSPH_ROLE_SERVER	1
+
+/* TLS record content types (RFC 8446 section 5.1). */
+#define KTLSPH_RT_ALERT		21
+#define KTLSPH_RT_HANDSHAKE	22
+#define KTLSPH_RT_APPDATA	23
+
+/*
+ * A TLS 1.3 cipher suite kTLS supports.
+ * @id:		IANA value (0x1301 to 0x1304)
+ * @name:	IANA / OpenSSL name, e.g. "TLS_AES_128_GCM_SHA256"
+ * @hash:	OpenSSL digest name of the suite's hash ("SHA256", "SHA384")
+ * @hash_len:	length of the hash, and so of the traffic secrets
+ * @key_len:	AEAD key length
+ * @salt_len:	bytes of the 12-byte iv kTLS takes as "salt" (4, or 0 for
+ *		ChaCha20-Poly1305, whose crypto_info iv holds all 12)
+ * @ktls_cipher: kTLS cipher_type (TLS_CIPHER_*)
+ * @info_len:	size of the kTLS crypto_info structure (setsockopt optlen)
+ */
+struct ktlsph_suite {
+	uint16_t id;
+	const char *name;
+	const char *hash;
+	size_t hash_len;
+	size_t key_len;
+	size_t salt_len;
+	uint16_t ktls_cipher;
+	size_t info_len;
+};
+
+/* The suite with IANA value @id, or NULL if kTLS cannot do it. */
+const struct ktlsph_suite *ktlsph_suite_by_id(uint16_t id);
+/* The suite named @name (IANA name, case-insensitive), or NULL. */
+const struct ktlsph_suite *ktlsph_suite_by_name(const char *name);
+
+/*
+ * kTLS crypto_info for one direction: big enough for every TLS 1.3 suite
+ * kTLS supports. Only the first suite->info_len bytes are meaningful.
+ */
+struct ktlsph_crypto_info {
+	uint8_t buf[64];
+};
+
+/*
+ * Fill @ci with the kTLS TLS_TX/TLS_RX crypto_info of @suite for the key and
+ * iv derived from traffic secret @secret (HKDF-Expand-Label "key" and "iv"
+ * with an empty context) and record sequence number @seq. @secret_len must
+ * be the suite's hash length. Wipe @ci (OPENSSL_cleanse) after use.
+ * Returns 0 or -EINVAL (unknown suite, wrong secret length), -EIO (KDF).
+ */
+int ktlsph_crypto_info(uint16_t suite, const uint8_t *secret,
+		       size_t secret_len, uint64_t seq,
+		       struct ktlsph_crypto_info *ci);
+
+/*
+ * Configure kTLS TLS 1.3 on connected TCP socket @fd in both directions:
+ * setsockopt TCP_ULP "tls", then TLS_TX from @tx_secret (this side's
+ * application traffic secret, next record to send has sequence number
+ * @tx_seq) and TLS_RX from @rx_secret (the peer's, next record to receive
+ * is @rx_seq). Both secrets are @secret_len bytes. Derived key material is
+ * wiped before returning. -ENOENT from TCP_ULP means the kernel has no kTLS
+ * (CONFIG_TLS): the message says so.
+ */
+int ktlsph_ktls_setup(int fd, uint16_t suite, const uint8_t *tx_secret,
+		      const uint8_t *rx_secret, size_t secret_len,
+		      uint64_t tx_seq, uint64_t rx_seq, char *err,
+		      size_t errlen);
+
+/*
+ * Arguments of ktlsph_attach(). Zero-initialise, then fill in.
+ * @role:	KTLSPH_ROLE_CLIENT or KTLSPH_ROLE_SERVER
+ * @suite:	IANA cipher suite value kTLS was configured with
+ * @tx_secret:	this side's current application traffic secret (the one the
+ *		kTLS TX key was derived from), @secret_len bytes
+ * @rx_secret:	the peer's current application traffic secret
+ * @resumption_secret: optional (NULL): resumption master secret,
+ *		@secret_len bytes
+ * @server_name: optional (NULL): the SNI name
+ * @rekey_records: send a KeyUpdate after this many records under one key
+ *		(0: the module's default for the cipher)
+ * @rekey_bytes: send a KeyUpdate after this many plaintext bytes (0: none)
+ */
+struct ktlsph_attach_args {
+	int role;
+	uint16_t suite;
+	const uint8_t *tx_secret;
+	const uint8_t *rx_secret;
+	const uint8_t *resumption_secret;
+	size_t secret_len;
+	const char *server_name;
+	uint64_t rekey_records;
+	uint64_t rekey_bytes;
+};
+
+/*
+ * Attach ktls_ph to @fd, on which kTLS TLS 1.3 must already be configured
+ * both ways (ktlsph_ktls_setup()). On success stores the socket cookie in
+ * *@cookie (if not NULL). The secrets are only read; wiping them is the
+ * caller's job. -ENOENT with "generic netlink family ... not found" means
+ * the module is not loaded.
+ */
+int ktlsph_attach(int fd, const struct ktlsph_attach_args *a,
+		  uint64_t *cookie, char *err, size_t errlen);
+
+/* Detach ktls_ph from @fd (closing the socket also does it). */
+int ktlsph_detach(int fd, char *err, size_t errlen);
+
+/*
+ * Send a TLS 1.3 KeyUpdate on @fd now (the kernel changes the send key);
+ * with @request_peer non-zero, update_requested asks the peer to update its
+ * send key too.
+ */
+int ktlsph_key_update(int fd, int request_peer, char *err, size_t errlen);
+
+/* State and counters of an attached socket (never secrets). */
+struct ktlsph_stats {
+	uint64_t cookie;
+	uint32_t role;
+	uint16_t suite;
+	uint64_t rx_rekeys;		/* peer KeyUpdates processed */
+	uint64_t tx_rekeys;		/* KeyUpdates sent, any reason */
+	uint64_t update_requested;	/* peer update_requested answered */
+	uint64_t auto_rekeys;		/* KeyUpdates sent on a limit */
+	uint64_t tx_records;		/* records under the current key */
+	uint64_t tx_bytes;		/* bytes under the current key */
+	uint64_t hs_records;		/* handshake records consumed */
+};
+
+/* State and counters of the ktls_ph socket @fd. */
+int ktlsph_get(int fd, struct ktlsph_stats *out, char *err, size_t errlen);
+
+/*
+ * Format @st as one line of "key=value" pairs (no newline): cookie, role
+ * (client/server), suite (name), rx_rekeys, tx_rekeys, update_requested,
+ * auto_rekeys, tx_records, tx_bytes, hs_records. Returns what snprintf()
+ * returns.
+ */
+int ktlsph_stats_format(const struct ktlsph_stats *st, char *buf,
+			size_t len);
+
+/*
+ * Called by ktlsph_dump() once per attached socket; a non-zero return stops
+ * the walk (ktlsph_dump() then returns it).
+ */
+typedef int (*ktlsph_dump_cb)(const struct ktlsph_stats *st, void *arg);
+
+/*
+ * Every socket ktls_ph is attached to (in the caller's network namespace).
+ * Returns the number of sockets reported, the callback's non-zero return
+ * value, or a negative errno.
+ */
+int ktlsph_dump(ktlsph_dump_cb cb, void *arg, char *err, size_t errlen);
+
+/*
+ * Receive from a kTLS socket: like read(), but also reports the TLS record
+ * content type in *@rtype (KTLSPH_RT_*), so that non-application records
+ * (an alert such as close_notify, or a handshake record when ktls_ph is not
+ * attached) do not fail with EIO. A non-data record is returned alone.
+ * Returns the byte count (0 at TCP EOF) or -errno.
+ */
+ssize_t ktlsph_recv(int fd, void *buf, size_t len, int *rtype);
+
+/* Send one TLS alert record (@level 1 warning / 2 fatal, @desc) on @fd. */
+int ktlsph_send_alert(int fd, uint8_t level, uint8_t desc);
+
+/* Send a close_notify alert: the orderly end of this side's stream. */
+static inline int ktlsph_send_close_notify(int fd)
+{
+	return ktlsph_send_alert(fd, 1, 0);
+}
+
+/* Parsed NSS key log line, as OpenSSL's keylog callback produces. */
+struct ktlsph_keylog {
+	char label[40];
+	uint8_t client_random[32];
+	uint8_t secret[KTLSPH_MAX_SECRET];
+	size_t secret_len;
+};
+
+/*
+ * Parse "LABEL <64 hex client_random> <hex secret>" (one optional trailing
+ * newline allowed). The secret must be 32 or 48 bytes. Returns 0 or -EINVAL.
+ */
+int ktlsph_keylog_parse(const char *line, struct ktlsph_keylog *out);
+
+/*
+ * OpenSSL integration.
+ *
+ * ktlsph_ossl_capture(ctx) must be called on the SSL_CTX before the
+ * handshake: it installs a keylog callback that keeps the two application
+ * traffic secrets (CLIENT_TRAFFIC_SECRET_0, SERVER_TRAFFIC_SECRET_0) of
+ * each SSL in its ex_data (a keylog callback the application installed
+ * before is still called), and turns read-ahead off (OpenSSL must not read
+ * beyond the handshake: whatever it read would be lost to kTLS).
+ * Returns 0 or -ENOMEM.
+ */
+int ktlsph_ossl_capture(SSL_CTX *ctx);
+
+/*
+ * Right after a successful SSL_connect()/SSL_accept() on @ssl over socket
+ * @fd, and before any SSL_read()/SSL_write(): check the connection is TLS
+ * 1.3 with a suite kTLS supports and that OpenSSL holds no unread bytes,
+ * configure kTLS on @fd and attach ktls_ph. @role must match the SSL's
+ * (KTLSPH_ROLE_CLIENT/SERVER). The captured secrets are wiped in every
+ * case. From then on use read()/write() (or ktlsph_recv()) on @fd, never
+ * SSL_read()/SSL_write(); SSL_free() the SSL without SSL_shutdown().
+ *
+ * Limitation: the TX record sequence number is assumed to be 0, i.e. this
+ * side sent no record under its application key yet. That holds for a
+ * client, and for a server only with SSL_CTX_set_num_tickets(ctx, 0) (an
+ * OpenSSL server sends its NewSessionTickets in SSL_accept()): for a
+ * server with tickets enabled this fails with -EINVAL.
+ */
+int ktlsph_ossl_attach(SSL *ssl, int fd, int role, char *err, size_t errlen);
+
+/*
+ * ktlsph_ossl_attach() with the optional attach arguments: @opt may give
+ * server_name (default: the SSL's SNI name), rekey_records and rekey_bytes;
+ * its other fields are ignored. @attach zero: only configure kTLS (the
+ * application then handles post-handshake messages itself). Stores the
+ * socket cookie in *@cookie when attaching and @cookie is not NULL.
+ */
+int ktlsph_ossl_attach_ex(SSL *ssl, int fd, int role,
+			  const struct ktlsph_attach_args *opt, int attach,
+			  uint64_t *cookie, char *err, size_t errlen);
+
+#endif /* KTLSPH_H */
