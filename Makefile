@@ -8,10 +8,16 @@
 #   make modules_install      install into /lib/modules/<kver>/updates
 #   make clean
 #   make userspace            userspace tools and unit tests
+#   make fuzz                 fuzz the handshake message parser (libFuzzer,
+#                             FUZZ_TIME=60 seconds; see Documentation/testing.md)
 #   make vectors              regenerate kunit/keysched_vectors.h
 #   make netlink              regenerate the netlink code from the YAML spec
 #   make check                the whole test suite (see README.md)
 #   make demo                 the demo in a VM (see README.md)
+#   make bench                benchmarks in one VM boot: throughput with and
+#                             without ktls_ph and KeyUpdates, rekey cost,
+#                             memory per socket (BENCH_SUITES=...; see
+#                             Documentation/testing.md)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 MAKEFLAGS += --no-print-directory
@@ -40,6 +46,9 @@ clean:
 userspace:
 	$(MAKE) -C userspace
 
+fuzz:
+	$(MAKE) -C userspace fuzz
+
 vectors: userspace
 	userspace/build/ktls-ph-vectors > kunit/keysched_vectors.h
 
@@ -52,4 +61,8 @@ check:
 demo:
 	scripts/demo.sh
 
-.PHONY: all kdir-check modules modules_install clean userspace vectors netlink check demo
+bench:
+	tests/bench/run.sh
+
+.PHONY: all kdir-check modules modules_install clean userspace fuzz vectors netlink \
+	check demo bench

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ktls_ph: TLS 1.3 handshake message framing (RFC 8446 section 4) and the
+ * ktls_ph: TLS 1.3 handshake message framing (RFC 8446 section 4), the
+ * reassembly of messages split across records (section 5.1) and the
  * KeyUpdate body (section 4.6.3). Built both in the kernel and, for fuzzing,
  * in userspace: only byte-buffer code here.
  */
@@ -8,9 +9,17 @@
 #include <kunit/visibility.h>
 #include <linux/errno.h>
 #include <linux/export.h>
+#include <linux/minmax.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#define ktls_ph_hs_alloc()	kmalloc(KTLS_PH_HS_MAX_MSG, GFP_KERNEL)
 #else
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #define EXPORT_SYMBOL_IF_KUNIT(sym)
+#define ktls_ph_hs_alloc()	malloc(KTLS_PH_HS_MAX_MSG)
+#define min(a, b)		((a) < (b) ? (a) : (b))
 #endif
 
 #include "hsmsg.h"
@@ -65,3 +74,78 @@ int ktls_ph_keyupdate_parse(const struct ktls_ph_hs_msg *msg,
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(ktls_ph_keyupdate_parse);
+
+/**
+ * ktls_ph_hs_feed() - feed one decrypted handshake record
+ * @r: reassembly state of the connection's receive direction
+ * @rec: the record's plaintext
+ * @len: its length
+ * @fn: called for each complete message, in order; a non-zero return
+ *	stops the feed and is returned
+ * @arg: passed to @fn
+ *
+ * A message begun in an earlier record is completed first; a message the
+ * record leaves incomplete is kept in @r for the next one. Only the bytes
+ * of the current message are ever buffered, so a message of up to
+ * KTLS_PH_HS_MAX_MSG bytes fits whatever follows it in its last record.
+ *
+ * Return: 0; @fn's non-zero return; -ENODATA for a zero-length record (RFC
+ * 8446 5.1: unexpected_message); -EBADMSG when a declared length exceeds
+ * KTLS_PH_HS_MAX_MSG (decode_error); -ENOMEM.
+ */
+int ktls_ph_hs_feed(struct ktls_ph_hs_reasm *r, const u8 *rec, size_t len,
+		    ktls_ph_hs_msg_fn fn, void *arg)
+{
+	struct ktls_ph_hs_msg m;
+	size_t need, take;
+	int n, err;
+
+	if (!len)
+		return -ENODATA;
+	while (r->len && len) {
+		/* complete the header, then the body, of the kept message */
+		if (r->len < KTLS_PH_HS_HDR_LEN)
+			need = KTLS_PH_HS_HDR_LEN - r->len;
+		else
+			need = KTLS_PH_HS_HDR_LEN - r->len +
+			       ((u32)r->buf[1] << 16 | (u32)r->buf[2] << 8 |
+				r->buf[3]);
+		take = min(need, len);
+		memcpy(r->buf + r->len, rec, take);
+		r->len += take;
+		rec += take;
+		len -= take;
+		n = ktls_ph_hs_next(r->buf, r->len, &m);
+		if (n == KTLS_PH_HS_TOO_LONG)
+			return -EBADMSG;
+		if (n == KTLS_PH_HS_NEED_MORE)
+			continue;
+		r->len = 0;
+		err = fn(arg, &m, !len);
+		if (err)
+			return err;
+	}
+	while (len) {
+		n = ktls_ph_hs_next(rec, len, &m);
+		if (n == KTLS_PH_HS_TOO_LONG)
+			return -EBADMSG;
+		if (n == KTLS_PH_HS_NEED_MORE)
+			break;
+		err = fn(arg, &m, (size_t)n == len);
+		if (err)
+			return err;
+		rec += n;
+		len -= n;
+	}
+	if (!len)
+		return 0;
+	if (!r->buf) {
+		r->buf = ktls_ph_hs_alloc();
+		if (!r->buf)
+			return -ENOMEM;
+	}
+	memcpy(r->buf, rec, len);
+	r->len = len;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(ktls_ph_hs_feed);

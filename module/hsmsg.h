@@ -11,6 +11,7 @@
 #ifdef __KERNEL__
 #include <linux/types.h>
 #else
+#include <stdbool.h>
 #include <stddef.h>
 typedef unsigned char u8;
 typedef unsigned int u32;
@@ -50,7 +51,25 @@ struct ktls_ph_hs_msg {
 #define KTLS_PH_HS_NEED_MORE	0	/* incomplete message: wait for more */
 #define KTLS_PH_HS_TOO_LONG	(-1)	/* declared length over the limit */
 
+/**
+ * struct ktls_ph_hs_reasm - handshake messages split across records
+ * @buf: KTLS_PH_HS_MAX_MSG bytes, allocated when a message first spans
+ *	records (kmalloc() in the kernel, malloc() in userspace); the owner
+ *	frees it
+ * @len: bytes of an incomplete message in @buf (0: none)
+ */
+struct ktls_ph_hs_reasm {
+	u8 *buf;
+	u32 len;
+};
+
+/* Called for each complete message; @last: it ends the record */
+typedef int (*ktls_ph_hs_msg_fn)(void *arg, const struct ktls_ph_hs_msg *m,
+				 bool last);
+
 int ktls_ph_hs_next(const u8 *buf, size_t len, struct ktls_ph_hs_msg *msg);
+int ktls_ph_hs_feed(struct ktls_ph_hs_reasm *r, const u8 *rec, size_t len,
+		    ktls_ph_hs_msg_fn fn, void *arg);
 int ktls_ph_keyupdate_parse(const struct ktls_ph_hs_msg *msg,
 			    int *update_requested);
 

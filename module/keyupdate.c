@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
 #include <linux/string.h>
@@ -20,71 +21,133 @@
 #include "hsmsg.h"
 #include "sock.h"
 
-union ktls_ph_crypto_info {
-	struct tls_crypto_info info;
-	struct tls12_crypto_info_aes_gcm_128 gcm128;
-	struct tls12_crypto_info_aes_gcm_256 gcm256;
-	struct tls12_crypto_info_aes_ccm_128 ccm128;
-	struct tls12_crypto_info_chacha20_poly1305 chacha;
-};
-
-/*
- * Hand kTLS the key and iv of the current secret of one direction, through
- * the setsockopt path an application would use for the 6.14 rekey.
+/**
+ * ktls_ph_crypto_info_fill() - kTLS crypto_info for a traffic secret
+ * @ks: key schedule of the direction
+ * @secret: its current traffic secret (the suite's hash length)
+ * @ci: filled with version, cipher, key, salt and iv
+ * @len: set to the size of the cipher's crypto_info
+ *
+ * The caller wipes @ci after use.
+ *
+ * Return: 0 or a negative errno.
  */
-int ktls_ph_install_key(struct ktls_ph_sock *ph, bool tx)
+int ktls_ph_crypto_info_fill(struct ktls_ph_ks *ks, const u8 *secret,
+			     union ktls_ph_crypto_info *ci, unsigned int *len)
 {
-	struct ktls_ph_ks *ks = tx ? &ph->tx_ks : &ph->rx_ks;
 	const struct ktls_ph_suite *suite = ks->suite;
 	u8 key[KTLS_PH_MAX_KEY_LEN], iv[KTLS_PH_IV_LEN];
-	union ktls_ph_crypto_info ci = {};
-	unsigned int len;
 	int err;
 
-	err = ktls_ph_ks_traffic_key_iv(ks, tx ? ph->tx_secret : ph->rx_secret,
-					suite->hash_len, key, suite->key_len,
-					iv, sizeof(iv));
+	err = ktls_ph_ks_traffic_key_iv(ks, secret, suite->hash_len,
+					key, suite->key_len, iv, sizeof(iv));
 	if (err)
 		return err;
-	ci.info.version = TLS_1_3_VERSION;
-	ci.info.cipher_type = suite->ktls_cipher;
+	memset(ci, 0, sizeof(*ci));
+	ci->info.version = TLS_1_3_VERSION;
+	ci->info.cipher_type = suite->ktls_cipher;
 	switch (suite->ktls_cipher) {
 	case TLS_CIPHER_AES_GCM_128:
-		memcpy(ci.gcm128.key, key, sizeof(ci.gcm128.key));
-		memcpy(ci.gcm128.salt, iv, sizeof(ci.gcm128.salt));
-		memcpy(ci.gcm128.iv, iv + 4, sizeof(ci.gcm128.iv));
-		len = sizeof(ci.gcm128);
+		memcpy(ci->gcm128.key, key, sizeof(ci->gcm128.key));
+		memcpy(ci->gcm128.salt, iv, sizeof(ci->gcm128.salt));
+		memcpy(ci->gcm128.iv, iv + 4, sizeof(ci->gcm128.iv));
+		*len = sizeof(ci->gcm128);
 		break;
 	case TLS_CIPHER_AES_GCM_256:
-		memcpy(ci.gcm256.key, key, sizeof(ci.gcm256.key));
-		memcpy(ci.gcm256.salt, iv, sizeof(ci.gcm256.salt));
-		memcpy(ci.gcm256.iv, iv + 4, sizeof(ci.gcm256.iv));
-		len = sizeof(ci.gcm256);
+		memcpy(ci->gcm256.key, key, sizeof(ci->gcm256.key));
+		memcpy(ci->gcm256.salt, iv, sizeof(ci->gcm256.salt));
+		memcpy(ci->gcm256.iv, iv + 4, sizeof(ci->gcm256.iv));
+		*len = sizeof(ci->gcm256);
 		break;
 	case TLS_CIPHER_AES_CCM_128:
-		memcpy(ci.ccm128.key, key, sizeof(ci.ccm128.key));
-		memcpy(ci.ccm128.salt, iv, sizeof(ci.ccm128.salt));
-		memcpy(ci.ccm128.iv, iv + 4, sizeof(ci.ccm128.iv));
-		len = sizeof(ci.ccm128);
+		memcpy(ci->ccm128.key, key, sizeof(ci->ccm128.key));
+		memcpy(ci->ccm128.salt, iv, sizeof(ci->ccm128.salt));
+		memcpy(ci->ccm128.iv, iv + 4, sizeof(ci->ccm128.iv));
+		*len = sizeof(ci->ccm128);
 		break;
 	case TLS_CIPHER_CHACHA20_POLY1305:
-		memcpy(ci.chacha.key, key, sizeof(ci.chacha.key));
-		memcpy(ci.chacha.iv, iv, sizeof(ci.chacha.iv));
-		len = sizeof(ci.chacha);
+		memcpy(ci->chacha.key, key, sizeof(ci->chacha.key));
+		memcpy(ci->chacha.iv, iv, sizeof(ci->chacha.iv));
+		*len = sizeof(ci->chacha);
 		break;
 	default:
 		err = -EINVAL;
-		goto out;
 	}
-	err = ph->ktls_prot->setsockopt(ph->sk, SOL_TLS, tx ? TLS_TX : TLS_RX,
-					KERNEL_SOCKPTR(&ci), len);
-	/* kTLS re-installed its own proto: put ktls_ph's hooks back */
-	if (READ_ONCE(ph->sk->sk_prot) == ph->ktls_prot)
-		WRITE_ONCE(ph->sk->sk_prot, &ph->prot);
-out:
-	memzero_explicit(&ci, sizeof(ci));
 	memzero_explicit(key, sizeof(key));
 	memzero_explicit(iv, sizeof(iv));
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(ktls_ph_crypto_info_fill);
+
+/* rec_seq of a crypto_info: every TLS 1.3 cipher kTLS has uses 8 bytes */
+static unsigned char *ktls_ph_ci_rec_seq(union ktls_ph_crypto_info *ci)
+{
+	switch (ci->info.cipher_type) {
+	case TLS_CIPHER_AES_GCM_128:
+		return ci->gcm128.rec_seq;
+	case TLS_CIPHER_AES_GCM_256:
+		return ci->gcm256.rec_seq;
+	case TLS_CIPHER_AES_CCM_128:
+		return ci->ccm128.rec_seq;
+	default:
+		return ci->chacha.rec_seq;
+	}
+}
+
+/*
+ * Hand kTLS the key and iv of the current secret of one direction, through
+ * the setsockopt path an application would use for the 6.14 rekey. With
+ * @rec_seq the record sequence goes on from there instead of from 0.
+ */
+static int ktls_ph_set_key(struct ktls_ph_sock *ph, bool tx,
+			   const char *rec_seq)
+{
+	union ktls_ph_crypto_info ci;
+	unsigned int len;
+	int err;
+
+	err = ktls_ph_crypto_info_fill(tx ? &ph->tx_ks : &ph->rx_ks,
+				       tx ? ph->tx_secret : ph->rx_secret,
+				       &ci, &len);
+	if (!err && rec_seq)
+		memcpy(ktls_ph_ci_rec_seq(&ci), rec_seq, 8);
+	if (!err)
+		err = ph->ktls_prot->setsockopt(ph->sk, SOL_TLS,
+						tx ? TLS_TX : TLS_RX,
+						KERNEL_SOCKPTR(&ci), len);
+	/* kTLS re-installed its own proto and ops: put ktls_ph's back */
+	ktls_ph_hooks_restore(ph);
+	memzero_explicit(&ci, sizeof(ci));
+	return err;
+}
+
+int ktls_ph_install_key(struct ktls_ph_sock *ph, bool tx)
+{
+	return ktls_ph_set_key(ph, tx, NULL);
+}
+
+/**
+ * ktls_ph_rx_rearm() - let kTLS read on after a KeyUpdate's first fragment
+ * @ph: the socket, rx_lock held, with a partial KeyUpdate in @ph->hs
+ *
+ * kTLS stops decrypting after any handshake record that starts with the
+ * KeyUpdate type, even when the record holds only the first fragment of
+ * the message (RFC 8446 5.1 allows fragmenting it, as long as it ends its
+ * record). The rest of the message is under the current key: hand kTLS the
+ * same key again at the current sequence number.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ktls_ph_rx_rearm(struct ktls_ph_sock *ph)
+{
+	char rec_seq[8];
+	int err;
+
+	lock_sock(ph->sk);
+	memcpy(rec_seq, tls_get_ctx(ph->sk)->rx.rec_seq, sizeof(rec_seq));
+	release_sock(ph->sk);
+	err = ktls_ph_set_key(ph, false, rec_seq);
+	memzero_explicit(rec_seq, sizeof(rec_seq));
 	return err;
 }
 
@@ -122,14 +185,36 @@ void ktls_ph_fatal(struct ktls_ph_sock *ph, u8 alert, int err)
 	u8 msg[2] = { 2 /* fatal */, alert };
 	struct sock *sk = ph->sk;
 
+	struct net *net = sock_net(sk);
+	int ret;
+
 	if (cmpxchg(&ph->fatal, 0, err))
 		return;
+	switch (alert) {
+	case KTLS_PH_ALERT_UNEXPECTED_MESSAGE:
+		ktls_ph_net_inc(net, KTLS_PH_NS_ALERT_UNEXPECTED_MESSAGE);
+		break;
+	case KTLS_PH_ALERT_DECODE_ERROR:
+		ktls_ph_net_inc(net, KTLS_PH_NS_ALERT_DECODE_ERROR);
+		break;
+	case KTLS_PH_ALERT_ILLEGAL_PARAMETER:
+		ktls_ph_net_inc(net, KTLS_PH_NS_ALERT_ILLEGAL_PARAMETER);
+		break;
+	default:
+		ktls_ph_net_inc(net, KTLS_PH_NS_ALERT_INTERNAL_ERROR);
+		break;
+	}
 	mutex_lock(&ph->tx_lock);
-	ktls_ph_send_record(ph, TLS_RECORD_TYPE_ALERT, msg, sizeof(msg),
-			    MSG_DONTWAIT);
+	ret = ktls_ph_send_record(ph, TLS_RECORD_TYPE_ALERT, msg, sizeof(msg),
+				  MSG_DONTWAIT);
 	mutex_unlock(&ph->tx_lock);
+	if (ret)
+		ktls_ph_net_inc(net, KTLS_PH_NS_ALERT_SEND_ERRORS);
 	if (sk->sk_socket)
 		kernel_sock_shutdown(sk->sk_socket, SHUT_WR);
+	/* poll() and epoll report EPOLLERR; the next call gets @err */
+	WRITE_ONCE(sk->sk_err, -err);
+	sk_error_report(sk);
 	pr_debug("socket %llu: fatal alert %u sent\n", ph->cookie, alert);
 }
 
@@ -155,14 +240,20 @@ int ktls_ph_tx_key_update_locked(struct ktls_ph_sock *ph, bool request_peer,
 	lockdep_assert_held(&ph->tx_lock);
 	err = ktls_ph_send_record(ph, TLS_RECORD_TYPE_HANDSHAKE, ku, sizeof(ku),
 				  msg_flags);
-	if (err)
+	if (err) {
+		/* -EAGAIN: nothing sent, the caller tries again */
+		if (err != -EAGAIN)
+			ktls_ph_net_inc(sock_net(ph->sk),
+					KTLS_PH_NS_KU_SEND_ERRORS);
 		return err;
+	}
 	err = ktls_ph_ks_next_secret(&ph->tx_ks, ph->tx_secret, suite->hash_len,
 				     ph->tx_secret, suite->hash_len);
 	if (!err)
 		err = ktls_ph_install_key(ph, true);
 	if (err) {
 		/* The peer has switched keys: there is no way back. */
+		ktls_ph_net_inc(sock_net(ph->sk), KTLS_PH_NS_REKEY_ERRORS);
 		mutex_unlock(&ph->tx_lock);
 		ktls_ph_fatal(ph, KTLS_PH_ALERT_INTERNAL_ERROR, -EIO);
 		mutex_lock(&ph->tx_lock);
@@ -171,7 +262,7 @@ int ktls_ph_tx_key_update_locked(struct ktls_ph_sock *ph, bool request_peer,
 	ph->tx_update = false;
 	ph->tx_records = 0;
 	ph->tx_bytes = 0;
-	atomic64_inc(&ph->stats[KTLS_PH_SS_TX_REKEYS]);
+	ktls_ph_sock_count(ph, KTLS_PH_SS_TX_REKEYS, KTLS_PH_NS_TX_REKEYS);
 	return 0;
 }
 
@@ -215,12 +306,14 @@ static int ktls_ph_rx_key_update(struct ktls_ph_sock *ph,
 	if (!err)
 		err = ktls_ph_install_key(ph, false);
 	if (err) {
+		ktls_ph_net_inc(sock_net(ph->sk), KTLS_PH_NS_REKEY_ERRORS);
 		ktls_ph_fatal(ph, KTLS_PH_ALERT_INTERNAL_ERROR, -EIO);
 		return -EIO;
 	}
-	atomic64_inc(&ph->stats[KTLS_PH_SS_RX_REKEYS]);
+	ktls_ph_sock_count(ph, KTLS_PH_SS_RX_REKEYS, KTLS_PH_NS_RX_REKEYS);
 	if (req) {
-		atomic64_inc(&ph->stats[KTLS_PH_SS_UPDATE_REQUESTED]);
+		ktls_ph_sock_count(ph, KTLS_PH_SS_UPDATE_REQUESTED,
+				   KTLS_PH_NS_UPDATE_REQUESTED);
 		mutex_lock(&ph->tx_lock);
 		ph->tx_update = true;
 		mutex_unlock(&ph->tx_lock);
@@ -236,8 +329,11 @@ static int ktls_ph_rx_msg(struct ktls_ph_sock *ph,
 	case KTLS_PH_HS_KEY_UPDATE:
 		return ktls_ph_rx_key_update(ph, m, last);
 	case KTLS_PH_HS_NEW_SESSION_TICKET:
-		if (ph->role == KTLS_PH_ROLE_CLIENT)
-			return 0;	/* consumed; forwarding comes later */
+		if (ph->role == KTLS_PH_ROLE_CLIENT) {
+			/* consumed; forwarding comes later */
+			ktls_ph_net_inc(sock_net(ph->sk), KTLS_PH_NS_TICKETS);
+			return 0;
+		}
 		break;
 	}
 	/* CertificateRequest without post_handshake_auth, or anything else */
@@ -245,38 +341,10 @@ static int ktls_ph_rx_msg(struct ktls_ph_sock *ph,
 	return -EPROTO;
 }
 
-/* Parse the complete messages at @p; keep a partial tail in hs_buf. */
-static int ktls_ph_rx_parse(struct ktls_ph_sock *ph, const u8 *p, size_t len)
+static int ktls_ph_rx_msg_fn(void *arg, const struct ktls_ph_hs_msg *m,
+			     bool last)
 {
-	struct ktls_ph_hs_msg m;
-	int n, err;
-
-	while (len) {
-		n = ktls_ph_hs_next(p, len, &m);
-		if (n == KTLS_PH_HS_TOO_LONG) {
-			ktls_ph_fatal(ph, KTLS_PH_ALERT_DECODE_ERROR, -EBADMSG);
-			return -EBADMSG;
-		}
-		if (n == KTLS_PH_HS_NEED_MORE)
-			break;
-		err = ktls_ph_rx_msg(ph, &m, n == len);
-		if (err)
-			return err;
-		p += n;
-		len -= n;
-	}
-	if (!len)
-		return 0;
-	if (!ph->hs_buf) {
-		ph->hs_buf = kmalloc(KTLS_PH_HS_MAX_MSG, GFP_KERNEL);
-		if (!ph->hs_buf) {
-			ktls_ph_fatal(ph, KTLS_PH_ALERT_INTERNAL_ERROR, -ENOMEM);
-			return -ENOMEM;
-		}
-	}
-	memmove(ph->hs_buf, p, len);
-	ph->hs_len = len;
-	return 0;
+	return ktls_ph_rx_msg(arg, m, last);
 }
 
 /**
@@ -289,20 +357,25 @@ static int ktls_ph_rx_parse(struct ktls_ph_sock *ph, const u8 *p, size_t len)
  */
 int ktls_ph_rx_record(struct ktls_ph_sock *ph, const u8 *rec, size_t len)
 {
+	int err;
+
 	lockdep_assert_held(&ph->rx_lock);
-	if (!len) {
+	err = ktls_ph_hs_feed(&ph->hs, rec, len, ktls_ph_rx_msg_fn, ph);
+	switch (err) {
+	case 0:
+		return 0;
+	case -ENODATA:
 		/* RFC 8446 5.1: no zero-length handshake fragments */
 		ktls_ph_fatal(ph, KTLS_PH_ALERT_UNEXPECTED_MESSAGE, -EPROTO);
 		return -EPROTO;
-	}
-	if (!ph->hs_len)
-		return ktls_ph_rx_parse(ph, rec, len);
-	if (ph->hs_len + len > KTLS_PH_HS_MAX_MSG) {
+	case -EBADMSG:
+		/* declared length over the limit (or a bad KeyUpdate) */
 		ktls_ph_fatal(ph, KTLS_PH_ALERT_DECODE_ERROR, -EBADMSG);
 		return -EBADMSG;
+	case -ENOMEM:
+		ktls_ph_fatal(ph, KTLS_PH_ALERT_INTERNAL_ERROR, -ENOMEM);
+		return -ENOMEM;
+	default:
+		return err;	/* ktls_ph_rx_msg() sent the alert */
 	}
-	memcpy(ph->hs_buf + ph->hs_len, rec, len);
-	len += ph->hs_len;
-	ph->hs_len = 0;
-	return ktls_ph_rx_parse(ph, ph->hs_buf, len);
 }

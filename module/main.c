@@ -11,6 +11,7 @@
 
 #include "keysched.h"
 #include "netlink.h"
+#include "stats.h"
 
 static int __init ktls_ph_init(void)
 {
@@ -19,9 +20,14 @@ static int __init ktls_ph_init(void)
 	err = ktls_ph_keysched_selftest();
 	if (err)
 		return err;
-	err = ktls_ph_netlink_init();
+	err = ktls_ph_stats_init();
 	if (err)
 		return err;
+	err = ktls_ph_netlink_init();
+	if (err) {
+		ktls_ph_stats_exit();
+		return err;
+	}
 	pr_info("loaded\n");
 	return 0;
 }
@@ -30,6 +36,7 @@ static void __exit ktls_ph_exit(void)
 {
 	ktls_ph_netlink_exit();
 	rcu_barrier();	/* attached sockets' state is freed by RCU */
+	ktls_ph_stats_exit();
 	pr_info("unloaded\n");
 }
 

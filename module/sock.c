@@ -8,9 +8,12 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
+#include <linux/hashtable.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
+#include <linux/splice.h>
 #include <linux/tcp.h>
 #include <linux/tls.h>
 #include <linux/uio.h>
@@ -31,14 +34,39 @@ static atomic64_t ktls_ph_next_id = ATOMIC64_INIT(0);
 static int ktls_ph_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			   int flags);
 
+/* Every socket ktls_ph ever attached to, until it is closed (RCU) */
+static DEFINE_HASHTABLE(ktls_ph_by_sk, 8);
+
+static struct ktls_ph_sock *ktls_ph_lookup(const struct sock *sk)
+{
+	struct ktls_ph_sock *ph;
+
+	rcu_read_lock();
+	hash_for_each_possible_rcu(ktls_ph_by_sk, ph, hnode, (unsigned long)sk)
+		if (ph->sk == sk)
+			break;
+	rcu_read_unlock();
+	return ph;
+}
+
+/*
+ * The state of a socket whose hook is running. Usually sk_prot is ktls_ph's
+ * copy inside it; but for a moment during each rekey kTLS has put its own
+ * proto back (update_sk_prot()), so check before trusting container_of().
+ * Valid while the caller holds the socket (the state lives until close).
+ */
 static struct ktls_ph_sock *ktls_ph_sk(struct sock *sk)
 {
-	return container_of(READ_ONCE(sk->sk_prot), struct ktls_ph_sock, prot);
+	struct proto *p = READ_ONCE(sk->sk_prot);
+
+	if (likely(p->recvmsg == ktls_ph_recvmsg))
+		return container_of(p, struct ktls_ph_sock, prot);
+	return ktls_ph_lookup(sk);
 }
 
 static bool ktls_ph_is_ours(const struct sock *sk)
 {
-	return READ_ONCE(sk->sk_prot)->recvmsg == ktls_ph_recvmsg;
+	return ktls_ph_lookup(sk);
 }
 
 /**
@@ -52,11 +80,10 @@ struct ktls_ph_sock *ktls_ph_sock_get(struct sock *sk)
 {
 	struct ktls_ph_sock *ph;
 
-	if (!ktls_ph_is_ours(sk))
-		return NULL;
-	ph = ktls_ph_sk(sk);
-	return READ_ONCE(ph->attached) ? ph : NULL;
+	ph = ktls_ph_lookup(sk);
+	return ph && READ_ONCE(ph->attached) ? ph : NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(ktls_ph_sock_get);
 
 /* Read the type of the next record without consuming it. */
 static int ktls_ph_peek_type(struct ktls_ph_sock *ph, int flags)
@@ -104,11 +131,54 @@ static int ktls_ph_take_handshake(struct ktls_ph_sock *ph)
 	ret = ph->ktls_prot->recvmsg(ph->sk, &m, iov.iov_len,
 				     MSG_DONTWAIT);
 	if (ret >= 0) {
-		atomic64_inc(&ph->stats[KTLS_PH_SS_HS_RECORDS]);
+		ktls_ph_sock_count(ph, KTLS_PH_SS_HS_RECORDS,
+				   KTLS_PH_NS_HS_RECORDS);
 		ret = ktls_ph_rx_record(ph, rec, ret);
 	}
 	kfree_sensitive(rec);
 	return ret;
+}
+
+/*
+ * Act on the handshake records at the head of the receive queue, until the
+ * next record is something else. rx_lock held.
+ *
+ * Return: the type of the next record (> 0), 0 at end of stream, or a
+ * negative errno (-EAGAIN when nothing is queued and @flags has
+ * MSG_DONTWAIT).
+ */
+static int ktls_ph_rx_drain(struct ktls_ph_sock *ph, int flags)
+{
+	int ret;
+
+	for (;;) {
+		ret = READ_ONCE(ph->fatal);
+		if (ret)
+			return ret;
+		ret = ktls_ph_peek_type(ph, flags);
+		if (ret == -EKEYEXPIRED && ph->hs.len &&
+		    ph->hs.buf[0] == KTLS_PH_HS_KEY_UPDATE) {
+			ret = ktls_ph_rx_rearm(ph);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (ret <= 0)
+			return ret;
+		if (ret == TLS_RECORD_TYPE_HANDSHAKE) {
+			ret = ktls_ph_take_handshake(ph);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (ret == TLS_RECORD_TYPE_DATA && ph->hs.len) {
+			/* RFC 8446 5.1: no interleaving inside a message */
+			ktls_ph_fatal(ph, KTLS_PH_ALERT_UNEXPECTED_MESSAGE,
+				      -EPROTO);
+			return -EPROTO;
+		}
+		return ret;
+	}
 }
 
 static int ktls_ph_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
@@ -126,25 +196,9 @@ static int ktls_ph_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	if (ret)
 		return ret;
 	while (want) {
-		ret = READ_ONCE(ph->fatal);
-		if (ret)
-			break;
-		ret = ktls_ph_peek_type(ph, flags);
+		ret = ktls_ph_rx_drain(ph, flags);
 		if (ret <= 0)
 			break;
-		if (ret == TLS_RECORD_TYPE_HANDSHAKE) {
-			ret = ktls_ph_take_handshake(ph);
-			if (ret)
-				break;
-			continue;
-		}
-		if (ret == TLS_RECORD_TYPE_DATA && ph->hs_len) {
-			/* RFC 8446 5.1: no interleaving inside a message */
-			ktls_ph_fatal(ph, KTLS_PH_ALERT_UNEXPECTED_MESSAGE,
-				      -EPROTO);
-			ret = -EPROTO;
-			break;
-		}
 		if (ret != TLS_RECORD_TYPE_DATA && copied)
 			break;	/* the alert is the next read's */
 		ret = ph->ktls_prot->recvmsg(sk, msg, want, flags);
@@ -161,6 +215,108 @@ static int ktls_ph_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		       ret == -ERESTARTSYS))
 		return copied;
 	return copied ? copied : ret;
+}
+
+/*
+ * splice() from the socket: kTLS splices data records only (a handshake
+ * record fails the call with EINVAL), so handshake records are processed
+ * first. kTLS splices from one record per call.
+ */
+static ssize_t ktls_ph_splice_read(struct socket *sock, loff_t *ppos,
+				   struct pipe_inode_info *pipe, size_t len,
+				   unsigned int flags)
+{
+	struct ktls_ph_sock *ph = ktls_ph_sk(sock->sk);
+	ssize_t ret;
+
+	if (!READ_ONCE(ph->attached))
+		return ph->ktls_ops->splice_read(sock, ppos, pipe, len, flags);
+	ret = mutex_lock_interruptible(&ph->rx_lock);
+	if (ret)
+		return ret;
+	ret = ktls_ph_rx_drain(ph, flags & SPLICE_F_NONBLOCK ? MSG_DONTWAIT : 0);
+	if (ret > 0)
+		ret = ph->ktls_ops->splice_read(sock, ppos, pipe, len, flags);
+	mutex_unlock(&ph->rx_lock);
+	return ret;
+}
+
+/* Is the record kTLS put back at the head of its queue a handshake one? */
+static bool ktls_ph_rx_list_hs(struct sock *sk)
+{
+	struct tls_sw_context_rx *ctx = tls_sw_ctx_rx(tls_get_ctx(sk));
+	struct sk_buff *skb = skb_peek(&ctx->rx_list);
+
+	return skb && ((struct sk_skb_cb *)skb->cb)->tls.control ==
+		TLS_RECORD_TYPE_HANDSHAKE;
+}
+
+/*
+ * read_sock(), the interface of in-kernel readers (NVMe-TCP, for example),
+ * called with the socket lock held. kTLS's read_sock stops at a handshake
+ * record (EINVAL when it read nothing), and sending an alert or rekeying
+ * takes the socket lock: the record is left to rx_work, which processes it
+ * once the reader releases the lock and then calls sk_data_ready so the
+ * reader comes back. Meanwhile the reader gets what it read, or EAGAIN.
+ */
+static int ktls_ph_read_sock(struct sock *sk, read_descriptor_t *desc,
+			     sk_read_actor_t actor)
+{
+	struct ktls_ph_sock *ph = ktls_ph_sk(sk);
+	int ret;
+
+	if (!READ_ONCE(ph->attached))
+		return ph->ktls_ops->read_sock(sk, desc, actor);
+	ret = READ_ONCE(ph->fatal);
+	if (ret)
+		return ret;
+	if (READ_ONCE(ph->rx_work_pending))
+		return -EAGAIN;
+	ret = ph->ktls_ops->read_sock(sk, desc, actor);
+	if ((ret >= 0 || ret == -EINVAL || ret == -EKEYEXPIRED) &&
+	    (ret == -EKEYEXPIRED || ktls_ph_rx_list_hs(sk))) {
+		WRITE_ONCE(ph->rx_work_pending, true);
+		queue_work(system_wq, &ph->rx_work);
+		if (ret <= 0)
+			ret = -EAGAIN;
+	}
+	return ret;
+}
+
+/* Handshake records a read_sock() reader left: see ktls_ph_read_sock() */
+static void ktls_ph_rx_work(struct work_struct *work)
+{
+	struct ktls_ph_sock *ph = container_of(work, struct ktls_ph_sock,
+					       rx_work);
+	struct sock *sk = ph->sk;
+
+	mutex_lock(&ph->rx_lock);
+	if (READ_ONCE(ph->attached))
+		ktls_ph_rx_drain(ph, MSG_DONTWAIT);
+	WRITE_ONCE(ph->rx_work_pending, false);
+	mutex_unlock(&ph->rx_lock);
+	/* under the socket lock, kTLS's own data_ready only queues work */
+	lock_sock(sk);
+	sk->sk_data_ready(sk);
+	release_sock(sk);
+}
+
+/**
+ * ktls_ph_hooks_restore() - put ktls_ph's hooks back after kTLS's rekey
+ * @ph: the socket
+ *
+ * kTLS's setsockopt(TLS_TX/TLS_RX) re-installs its own proto and proto_ops
+ * (update_sk_prot()); the caller holds the lock that serialises key
+ * changes (rx_lock or tx_lock).
+ */
+void ktls_ph_hooks_restore(struct ktls_ph_sock *ph)
+{
+	struct socket *sock = ph->sk->sk_socket;
+
+	if (READ_ONCE(ph->sk->sk_prot) == ph->ktls_prot)
+		WRITE_ONCE(ph->sk->sk_prot, &ph->prot);
+	if (sock && ph->ktls_ops && READ_ONCE(sock->ops) == ph->ktls_ops)
+		WRITE_ONCE(sock->ops, &ph->ops);
 }
 
 static bool ktls_ph_rekey_due(const struct ktls_ph_sock *ph)
@@ -183,7 +339,8 @@ static int ktls_ph_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	ret = READ_ONCE(ph->fatal);
 	if (!ret && (ph->tx_update || ktls_ph_rekey_due(ph))) {
 		if (!ph->tx_update)
-			atomic64_inc(&ph->stats[KTLS_PH_SS_AUTO_REKEYS]);
+			ktls_ph_sock_count(ph, KTLS_PH_SS_AUTO_REKEYS,
+					   KTLS_PH_NS_AUTO_REKEYS);
 		ret = ktls_ph_tx_key_update_locked(ph, false,
 						   msg->msg_flags & MSG_DONTWAIT);
 	}
@@ -209,8 +366,8 @@ static int ktls_ph_setsockopt(struct sock *sk, int level, int optname,
 		return -EBUSY;	/* ktls_ph owns the keys while attached */
 	ret = ph->ktls_prot->setsockopt(sk, level, optname, optval, optlen);
 	/* kTLS re-installs its own proto on a key change: keep ours */
-	if (level == SOL_TLS && READ_ONCE(sk->sk_prot) == ph->ktls_prot)
-		WRITE_ONCE(sk->sk_prot, &ph->prot);
+	if (level == SOL_TLS)
+		ktls_ph_hooks_restore(ph);
 	return ret;
 }
 
@@ -220,9 +377,9 @@ static void ktls_ph_wipe(struct ktls_ph_sock *ph)
 	ktls_ph_ks_free(&ph->tx_ks);
 	memzero_explicit(ph->rx_secret, sizeof(ph->rx_secret));
 	memzero_explicit(ph->tx_secret, sizeof(ph->tx_secret));
-	kfree_sensitive(ph->hs_buf);
-	ph->hs_buf = NULL;
-	ph->hs_len = 0;
+	kfree_sensitive(ph->hs.buf);
+	ph->hs.buf = NULL;
+	ph->hs.len = 0;
 }
 
 /* Stop acting on the socket: hooks pass through from now on. */
@@ -230,6 +387,7 @@ static void ktls_ph_stop(struct ktls_ph_sock *ph)
 {
 	WRITE_ONCE(ph->attached, false);
 	cancel_delayed_work_sync(&ph->tx_work);
+	cancel_work_sync(&ph->rx_work);
 	mutex_lock(&ph->rx_lock);
 	mutex_lock(&ph->tx_lock);
 	ktls_ph_wipe(ph);
@@ -238,6 +396,7 @@ static void ktls_ph_stop(struct ktls_ph_sock *ph)
 	spin_lock_bh(&ktls_ph_socks_lock);
 	list_del_init(&ph->node);
 	spin_unlock_bh(&ktls_ph_socks_lock);
+	ktls_ph_net_add(sock_net(ph->sk), KTLS_PH_NS_ACTIVE, -1);
 }
 
 static void ktls_ph_free_rcu(struct rcu_head *rcu)
@@ -253,12 +412,19 @@ static void ktls_ph_close(struct sock *sk, long timeout)
 	struct ktls_ph_sock *ph = ktls_ph_sk(sk);
 	struct proto *kp = ph->ktls_prot;
 
-	if (READ_ONCE(ph->attached))
+	if (READ_ONCE(ph->attached)) {
+		ktls_ph_net_inc(sock_net(sk), KTLS_PH_NS_CLOSE);
 		ktls_ph_stop(ph);
+	}
 	lock_sock(sk);
 	WRITE_ONCE(sk->sk_prot, kp);
+	if (sk->sk_socket && ph->ktls_ops)
+		WRITE_ONCE(sk->sk_socket->ops, ph->ktls_ops);
 	release_sock(sk);
 	kp->close(sk, timeout);
+	spin_lock_bh(&ktls_ph_socks_lock);
+	hash_del_rcu(&ph->hnode);
+	spin_unlock_bh(&ktls_ph_socks_lock);
 	/* softirq paths may still hold the old sk_prot pointer */
 	call_rcu(&ph->rcu, ktls_ph_free_rcu);
 }
@@ -278,8 +444,13 @@ static int ktls_ph_check(struct sock *sk, const struct ktls_ph_attach_args *a,
 		NL_SET_ERR_MSG(extack, "TCP connection is not established");
 		return -ENOTCONN;
 	}
-	if (ktls_ph_is_ours(sk)) {
+	if (ktls_ph_sock_get(sk)) {
 		NL_SET_ERR_MSG(extack, "socket is already attached to ktls_ph");
+		return -EEXIST;
+	}
+	if (ktls_ph_is_ours(sk)) {
+		NL_SET_ERR_MSG(extack,
+			       "socket was detached from ktls_ph; attaching it again is not supported");
 		return -EEXIST;
 	}
 	if (!inet_csk(sk)->icsk_ulp_ops ||
@@ -328,6 +499,18 @@ static int ktls_ph_check(struct sock *sk, const struct ktls_ph_attach_args *a,
  */
 #define KTLS_PH_DEFAULT_REKEY_RECORDS	BIT_ULL(23)
 
+unsigned long ktls_ph_rekey_records = KTLS_PH_DEFAULT_REKEY_RECORDS;
+module_param_named(rekey_records, ktls_ph_rekey_records, ulong, 0644);
+MODULE_PARM_DESC(rekey_records,
+		 "records per send key before an automatic KeyUpdate, for sockets attached without a limit (default 2^23; 0 = the default)");
+EXPORT_SYMBOL_IF_KUNIT(ktls_ph_rekey_records);
+
+unsigned long ktls_ph_rekey_bytes;
+module_param_named(rekey_bytes, ktls_ph_rekey_bytes, ulong, 0644);
+MODULE_PARM_DESC(rekey_bytes,
+		 "plaintext bytes per send key before an automatic KeyUpdate, for sockets attached without a limit (default 0: none)");
+EXPORT_SYMBOL_IF_KUNIT(ktls_ph_rekey_bytes);
+
 /**
  * ktls_ph_sock_attach() - attach ktls_ph to a kTLS TLS 1.3 socket
  * @sk: established TCP socket with kTLS TX and RX configured
@@ -350,11 +533,13 @@ int ktls_ph_sock_attach(struct sock *sk, const struct ktls_ph_attach_args *a,
 	mutex_init(&ph->rx_lock);
 	mutex_init(&ph->tx_lock);
 	INIT_DELAYED_WORK(&ph->tx_work, ktls_ph_tx_work);
+	INIT_WORK(&ph->rx_work, ktls_ph_rx_work);
 	INIT_LIST_HEAD(&ph->node);
 	ph->sk = sk;
 	ph->role = a->role;
-	ph->rekey_records = a->rekey_records ?: KTLS_PH_DEFAULT_REKEY_RECORDS;
-	ph->rekey_bytes = a->rekey_bytes;
+	ph->rekey_records = a->rekey_records ?:
+		READ_ONCE(ktls_ph_rekey_records) ?: KTLS_PH_DEFAULT_REKEY_RECORDS;
+	ph->rekey_bytes = a->rekey_bytes ?: READ_ONCE(ktls_ph_rekey_bytes);
 
 	lock_sock(sk);
 	err = ktls_ph_check(sk, a, &suite, extack);
@@ -379,22 +564,36 @@ int ktls_ph_sock_attach(struct sock *sk, const struct ktls_ph_attach_args *a,
 	ph->prot.sendmsg = ktls_ph_sendmsg;
 	ph->prot.setsockopt = ktls_ph_setsockopt;
 	ph->prot.close = ktls_ph_close;
+	if (sk->sk_socket) {
+		ph->ktls_ops = sk->sk_socket->ops;
+		ph->ops = *ph->ktls_ops;
+		ph->ops.splice_read = ktls_ph_splice_read;
+		if (ph->ktls_ops->read_sock)
+			ph->ops.read_sock = ktls_ph_read_sock;
+	}
 	ph->cookie = atomic64_inc_return(&ktls_ph_next_id);
 	*cookie = ph->cookie;
 	ph->attached = true;
 	spin_lock_bh(&ktls_ph_socks_lock);
 	list_add_tail(&ph->node, &ktls_ph_socks);
+	hash_add_rcu(ktls_ph_by_sk, &ph->hnode, (unsigned long)sk);
 	spin_unlock_bh(&ktls_ph_socks_lock);
+	ktls_ph_net_inc(sock_net(sk), KTLS_PH_NS_ATTACH);
+	ktls_ph_net_inc(sock_net(sk), KTLS_PH_NS_ACTIVE);
 	WRITE_ONCE(sk->sk_prot, &ph->prot);
+	if (sk->sk_socket)
+		WRITE_ONCE(sk->sk_socket->ops, &ph->ops);
 	release_sock(sk);
 	return 0;
 
 out_unlock:
 	release_sock(sk);
+	ktls_ph_net_inc(sock_net(sk), KTLS_PH_NS_ATTACH_ERRORS);
 	ktls_ph_wipe(ph);
 	kfree(ph);
 	return err;
 }
+EXPORT_SYMBOL_GPL(ktls_ph_sock_attach);
 
 /**
  * ktls_ph_sock_detach() - stop handling a socket, wipe its secrets
@@ -403,6 +602,8 @@ out_unlock:
  *
  * The socket goes on as a plain kTLS socket. The hooks stay installed (and
  * pass every call through) until the socket is closed.
+ *
+ * Context: process context; the caller must not hold the socket lock.
  *
  * Return: 0, or -ENOENT when the socket is not attached.
  */
@@ -414,9 +615,11 @@ int ktls_ph_sock_detach(struct sock *sk, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG(extack, "socket is not attached to ktls_ph");
 		return -ENOENT;
 	}
+	ktls_ph_net_inc(sock_net(sk), KTLS_PH_NS_DETACH);
 	ktls_ph_stop(ph);
 	return 0;
 }
+EXPORT_SYMBOL_GPL(ktls_ph_sock_detach);
 
 /**
  * ktls_ph_sock_key_update() - send a KeyUpdate now
@@ -447,6 +650,7 @@ int ktls_ph_sock_key_update(struct sock *sk, bool request_peer,
 		NL_SET_ERR_MSG(extack, "sending the KeyUpdate failed");
 	return err;
 }
+EXPORT_SYMBOL_GPL(ktls_ph_sock_key_update);
 
 /**
  * ktls_ph_sock_for_each() - call @fn for each attached socket of @net

@@ -10,9 +10,13 @@
 #include <linux/netlink.h>
 #include <linux/rcupdate.h>
 #include <linux/workqueue.h>
+#include <linux/tls.h>
+#include <net/ktls_ph.h>
 #include <net/sock.h>
 
+#include "hsmsg.h"
 #include "keysched.h"
+#include "stats.h"
 
 /* Counters of one socket; the netlink GET reply reports them */
 enum ktls_ph_sock_stat {
@@ -25,40 +29,24 @@ enum ktls_ph_sock_stat {
 };
 
 /**
- * struct ktls_ph_attach_args - what ATTACH hands the kernel
- * @role: KTLS_PH_ROLE_CLIENT or KTLS_PH_ROLE_SERVER
- * @suite_id: IANA TLS 1.3 cipher suite
- * @tx_secret: this side's current application traffic secret
- * @rx_secret: the peer's current application traffic secret
- * @secret_len: length of both secrets (the suite's hash length)
- * @rekey_records: records per send key before an automatic KeyUpdate, 0 = default
- * @rekey_bytes: plaintext bytes per send key before an automatic KeyUpdate, 0 = none
- */
-struct ktls_ph_attach_args {
-	u32 role;
-	u16 suite_id;
-	const u8 *tx_secret;
-	const u8 *rx_secret;
-	size_t secret_len;
-	u64 rekey_records;
-	u64 rekey_bytes;
-};
-
-/**
  * struct ktls_ph_sock - ktls_ph's state for one attached socket
  * @prot: copy of kTLS's proto with ktls_ph's hooks, installed as sk_prot
  * @ktls_prot: the proto kTLS installed, called for the real work
+ * @ops: copy of kTLS's proto_ops with ktls_ph's splice_read
+ * @ktls_ops: the proto_ops kTLS installed (NULL without a struct socket)
  * @sk: the socket
  * @rcu: frees the state after close
- * @node: in the per-netns list of attached sockets
+ * @node: in the list of attached sockets
+ * @hnode: in the table of sockets with ktls_ph's hooks, by socket
  * @attached: false once detached (the hooks then only pass calls through)
  * @cookie: socket cookie, names the socket in netlink replies
  * @role: client or server
  * @rx_lock: serialises readers, handshake processing and receive rekeys
  * @rx_ks: key schedule for the peer's secrets
  * @rx_secret: the peer's current application traffic secret
- * @hs_buf: reassembly of a handshake message split across records
- * @hs_len: bytes in @hs_buf
+ * @hs: reassembly of a handshake message split across records
+ * @rx_work: processes handshake records a read_sock() reader stopped at
+ * @rx_work_pending: @rx_work is queued; read_sock() readers wait for it
  * @tx_lock: serialises writers and send rekeys
  * @tx_ks: key schedule for this side's secrets
  * @tx_secret: this side's current application traffic secret
@@ -74,9 +62,12 @@ struct ktls_ph_attach_args {
 struct ktls_ph_sock {
 	struct proto prot;
 	struct proto *ktls_prot;
+	struct proto_ops ops;
+	const struct proto_ops *ktls_ops;
 	struct sock *sk;
 	struct rcu_head rcu;
 	struct list_head node;
+	struct hlist_node hnode;
 	bool attached;
 	u64 cookie;
 	u32 role;
@@ -84,8 +75,9 @@ struct ktls_ph_sock {
 	struct mutex rx_lock;	/* readers, handshake records, RX keys */
 	struct ktls_ph_ks rx_ks;
 	u8 rx_secret[KTLS_PH_MAX_HASH_LEN];
-	u8 *hs_buf;
-	u32 hs_len;
+	struct ktls_ph_hs_reasm hs;
+	struct work_struct rx_work;
+	bool rx_work_pending;
 
 	struct mutex tx_lock;	/* writers and TX keys */
 	struct ktls_ph_ks tx_ks;
@@ -101,22 +93,43 @@ struct ktls_ph_sock {
 	atomic64_t stats[KTLS_PH_SS_NUM];
 };
 
-int ktls_ph_sock_attach(struct sock *sk, const struct ktls_ph_attach_args *a,
-			u64 *cookie, struct netlink_ext_ack *extack);
-int ktls_ph_sock_detach(struct sock *sk, struct netlink_ext_ack *extack);
+/* Count an event on the socket and in its network namespace. */
+static inline void ktls_ph_sock_count(struct ktls_ph_sock *ph,
+				      enum ktls_ph_sock_stat ss,
+				      enum ktls_ph_net_stat ns)
+{
+	atomic64_inc(&ph->stats[ss]);
+	ktls_ph_net_inc(sock_net(ph->sk), ns);
+}
+
 struct ktls_ph_sock *ktls_ph_sock_get(struct sock *sk);
-int ktls_ph_sock_key_update(struct sock *sk, bool request_peer,
-			    struct netlink_ext_ack *extack);
+void ktls_ph_hooks_restore(struct ktls_ph_sock *ph);
 int ktls_ph_sock_for_each(struct net *net, int skip,
 			  int (*fn)(struct ktls_ph_sock *ph, void *arg),
 			  void *arg);
 
+/* Module parameters: limits for sockets attached without their own */
+extern unsigned long ktls_ph_rekey_records;
+extern unsigned long ktls_ph_rekey_bytes;
+
+/* kTLS's crypto_info for any TLS 1.3 cipher it supports */
+union ktls_ph_crypto_info {
+	struct tls_crypto_info info;
+	struct tls12_crypto_info_aes_gcm_128 gcm128;
+	struct tls12_crypto_info_aes_gcm_256 gcm256;
+	struct tls12_crypto_info_aes_ccm_128 ccm128;
+	struct tls12_crypto_info_chacha20_poly1305 chacha;
+};
+
 /* keyupdate.c */
+int ktls_ph_crypto_info_fill(struct ktls_ph_ks *ks, const u8 *secret,
+			     union ktls_ph_crypto_info *ci, unsigned int *len);
 int ktls_ph_rx_record(struct ktls_ph_sock *ph, const u8 *rec, size_t len);
 int ktls_ph_tx_key_update_locked(struct ktls_ph_sock *ph, bool request_peer,
 				 int msg_flags);
 void ktls_ph_tx_work(struct work_struct *work);
 int ktls_ph_install_key(struct ktls_ph_sock *ph, bool tx);
+int ktls_ph_rx_rearm(struct ktls_ph_sock *ph);
 void ktls_ph_fatal(struct ktls_ph_sock *ph, u8 alert, int err);
 
 #endif /* _KTLS_PH_SOCK_H */

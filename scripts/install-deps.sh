@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install the Debian 12 packages ktls_ph needs to build the test kernel,
-# the module, the userspace tools and to run the VM tests. Idempotent:
+# the module, the userspace tools, to run the VM tests and to fuzz (clang's
+# libFuzzer runtime is in libclang-rt-14-dev, which clang only recommends
+# and --no-install-recommends skips). Idempotent:
 # packages already present are not touched, apt-get update runs only
 # when something is missing.
 set -euo pipefail
@@ -13,9 +15,10 @@ PKGS=(
 	qemu-system-x86
 	python3 python3-yaml python3-jsonschema
 	sparse perl
-	openssl gnutls-bin
+	openssl gnutls-bin libgnutls28-dev
 	libnl-3-dev libnl-genl-3-dev pkg-config
 	linux-headers-amd64
+	clang libclang-rt-14-dev
 )
 
 missing=()

@@ -25,6 +25,8 @@ set -e
 insmod ./tls.ko
 insmod ./ktls_ph.ko
 insmod ./ktls_ph_kunit.ko
+echo "counters of the namespace the suites ran in:"
+cat /proc/net/ktls_ph
 rmmod ktls_ph_kunit
 rmmod ktls_ph
 rmmod tls
@@ -46,7 +48,7 @@ cat "$out/kunit-summary.txt"
 
 # Every suite the sources declare must have reported "ok".
 for s in $(sed -n 's/^\s*\.name = "\(ktls_ph_[a-z0-9_]*\)",.*/\1/p' "$top"/kunit/*.c); do
-	if grep -Eq "(^|[] ])ok [0-9]+ $s\$" "$out/kunit-ktap.log"; then
+	if grep -Eq "(^|\] |^\s+)ok [0-9]+ $s\$" "$out/kunit-ktap.log"; then
 		echo "run-kunit[$variant]: suite $s: ok"
 	else
 		echo "run-kunit[$variant]: suite $s: FAILED or missing"

@@ -96,7 +96,7 @@ export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
-mount -t tmpfs tmp /tmp
+# /tmp stays on the initramfs: --add paths under /tmp must stay visible
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 ip link set lo up
 hostname ktls-ph-vm

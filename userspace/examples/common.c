@@ -2,10 +2,14 @@
 /*
  * Helpers shared by the ktls_ph example programs.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "common.h"
 
@@ -107,4 +111,43 @@ const char *suite_name(uint16_t id)
 	const struct ktlsph_suite *s = ktlsph_suite_by_id(id);
 
 	return s ? s->name : "unknown";
+}
+
+int host_is_ip(const char *s)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, s, buf) == 1 ||
+	       inet_pton(AF_INET6, s, buf) == 1;
+}
+
+int tcp_connect_to(const char *prog, const char *host, const char *port)
+{
+	struct addrinfo hints = {
+		.ai_family = AF_UNSPEC,
+		.ai_socktype = SOCK_STREAM,
+	};
+	struct addrinfo *res, *ai;
+	int fd = -1, ret, e = 0;
+
+	ret = getaddrinfo(host, port, &hints, &res);
+	if (ret) {
+		fprintf(stderr, "%s: %s port %s: %s\n", prog, host, port,
+			gai_strerror(ret));
+		return -1;
+	}
+	for (ai = res; ai; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+		if (fd >= 0 && !connect(fd, ai->ai_addr, ai->ai_addrlen))
+			break;
+		e = errno;
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd < 0)
+		fprintf(stderr, "%s: connect to %s port %s: %s\n", prog, host,
+			port, strerror(e));
+	return fd;
 }

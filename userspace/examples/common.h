@@ -53,4 +53,13 @@ void close_notify(int fd);
 /* Name of a cipher suite value, or "unknown". */
 const char *suite_name(uint16_t id);
 
+/* Is @s an IPv4 or IPv6 address literal (no SNI, verify as an address)? */
+int host_is_ip(const char *s);
+
+/*
+ * A TCP socket connected to @host @port (the first address of getaddrinfo()
+ * that answers), or -1 after a message prefixed with @prog on stderr.
+ */
+int tcp_connect_to(const char *prog, const char *host, const char *port);
+
 #endif

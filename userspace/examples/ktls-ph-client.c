@@ -4,6 +4,7 @@
  * ktls_ph right after the OpenSSL handshake, then does plain read()/write()
  * on the socket. See print_usage() and Documentation/libktlsph.md.
  */
+#define _GNU_SOURCE	/* splice(), memfd_create() */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -38,6 +41,8 @@ struct opts {
 	uint64_t ku_every;
 	int request_peer;
 	int no_attach;
+	int splice;
+	int sendfile;
 	const char *get;
 	int stats;
 	uint64_t rekey_records;
@@ -78,13 +83,17 @@ static void print_usage(FILE *f)
 		"  --rekey-records N     ... or every N records\n"
 		"  --stats               print the ktls_ph counters at the end (stderr)\n"
 		"  --no-attach           configure kTLS but do not attach ktls_ph\n"
+		"  --splice              receive data with splice() from the socket\n"
+		"                        into a pipe (then read() from the pipe)\n"
+		"  --sendfile            send data with sendfile() from a memfd\n"
 		"  -h, --help            this text\n"
 		"\n"
 		"N takes a k, M or G suffix (1024-based). Without --send and --expect,\n"
 		"stdin is copied to the socket (stdin EOF sends close_notify and shuts\n"
 		"the write side down) and the socket to stdout, until the server closes.\n"
 		"With --send and/or --expect stdin is not read; what is received goes to\n"
-		"stdout unless --expect is given.\n"
+		"stdout unless --expect is given. When the server ends first, its\n"
+		"close_notify is answered with one.\n"
 		"Against ktls-ph-server: --get /echo --send N --expect N round trip;\n"
 		"--get /bytes/N --expect N download.\n"
 		"Exit status: 0 success, 1 failure.\n");
@@ -93,7 +102,7 @@ static void print_usage(FILE *f)
 enum {
 	OPT_CIPHERSUITE = 256, OPT_SNI, OPT_CAFILE, OPT_INSECURE, OPT_GET,
 	OPT_SEND, OPT_EXPECT, OPT_KU_EVERY, OPT_REQUEST_PEER, OPT_REKEY_BYTES,
-	OPT_REKEY_RECORDS, OPT_STATS, OPT_NO_ATTACH,
+	OPT_REKEY_RECORDS, OPT_STATS, OPT_NO_ATTACH, OPT_SPLICE, OPT_SENDFILE,
 };
 
 static const struct option longopts[] = {
@@ -110,6 +119,8 @@ static const struct option longopts[] = {
 	{ "rekey-records", required_argument, NULL, OPT_REKEY_RECORDS },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "no-attach", no_argument, NULL, OPT_NO_ATTACH },
+	{ "splice", no_argument, NULL, OPT_SPLICE },
+	{ "sendfile", no_argument, NULL, OPT_SENDFILE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -181,6 +192,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_NO_ATTACH:
 			o->no_attach = 1;
 			break;
+		case OPT_SPLICE:
+			o->splice = 1;
+			break;
+		case OPT_SENDFILE:
+			o->sendfile = 1;
+			break;
 		case 'h':
 			print_usage(stdout);
 			exit(0);
@@ -218,48 +235,6 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return -1;
 	}
 	return 0;
-}
-
-static int tcp_connect(const char *host, const char *port)
-{
-	struct addrinfo hints = {
-		.ai_family = AF_UNSPEC,
-		.ai_socktype = SOCK_STREAM,
-	};
-	struct addrinfo *res, *ai;
-	int fd = -1, ret, e = 0;
-
-	ret = getaddrinfo(host, port, &hints, &res);
-	if (ret) {
-		fprintf(stderr, PROG ": %s port %s: %s\n", host, port,
-			gai_strerror(ret));
-		return -1;
-	}
-	for (ai = res; ai; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-		if (fd < 0) {
-			e = errno;
-			continue;
-		}
-		if (!connect(fd, ai->ai_addr, ai->ai_addrlen))
-			break;
-		e = errno;
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	if (fd < 0)
-		fprintf(stderr, PROG ": connect to %s port %s: %s\n", host,
-			port, strerror(e));
-	return fd;
-}
-
-static int is_ip_address(const char *s)
-{
-	unsigned char buf[sizeof(struct in6_addr)];
-
-	return inet_pton(AF_INET, s, buf) == 1 ||
-	       inet_pton(AF_INET6, s, buf) == 1;
 }
 
 static void ssl_errors(const char *what)
@@ -314,7 +289,7 @@ static int tls_setup(const struct opts *o, int fd)
 		ssl_errors("SSL_new failed");
 		goto out;
 	}
-	if (!name && !is_ip_address(o->host))
+	if (!name && !host_is_ip(o->host))
 		name = o->host;
 	if (name && !SSL_set_tlsext_host_name(ssl, name)) {
 		ssl_errors("setting the server name failed");
@@ -381,12 +356,15 @@ struct io {
 	uint64_t key_updates;
 	int src_done;		/* nothing more to send */
 	int half_closed;
+	int sent_close_notify;
 	/* receiving */
 	uint8_t rxbuf[IO_CHUNK];
 	uint64_t received;
 	int rx_done;
 	int got_close_notify;
 	int failed;
+	int pipe[2];		/* --splice */
+	int memfd;		/* --sendfile */
 	/* --get response header */
 	int in_header;
 	char hdr[8192];
@@ -445,13 +423,27 @@ static void refill(struct io *io, int stdin_ready)
 		io->txlen = n;
 }
 
+/* --sendfile: the unsent bytes through a memfd and sendfile() */
+static ssize_t send_file(struct io *io)
+{
+	off_t off = 0;
+
+	if (pwrite(io->memfd, io->txbuf + io->txoff, io->txlen, 0) !=
+	    (ssize_t)io->txlen)
+		return -1;
+	return sendfile(io->fd, io->memfd, &off, io->txlen);
+}
+
 static int do_send(struct io *io)
 {
 	ssize_t n;
 
 	while (io->txlen) {
-		n = send(io->fd, io->txbuf + io->txoff, io->txlen,
-			 MSG_NOSIGNAL);
+		if (io->o->sendfile)
+			n = send_file(io);
+		else
+			n = send(io->fd, io->txbuf + io->txoff, io->txlen,
+				 MSG_NOSIGNAL);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -535,13 +527,48 @@ static int on_header(struct io *io, const uint8_t *buf, size_t len)
 	return used < len ? sink(io, buf + used, len - used) : 0;
 }
 
+/*
+ * --splice: data from the socket into a pipe, then into rxbuf. kTLS
+ * splices data records only; anything else (the peer's close_notify)
+ * makes splice() fail with EINVAL and is read with recvmsg().
+ */
+static ssize_t splice_recv(struct io *io, int *type)
+{
+	ssize_t n, got = 0, r;
+
+	n = splice(io->fd, NULL, io->pipe[1], NULL, sizeof(io->rxbuf),
+		   SPLICE_F_NONBLOCK);
+	if (n < 0 && errno == EINVAL) {
+		n = ktlsph_recv(io->fd, io->rxbuf, sizeof(io->rxbuf), type);
+		if (n > 0 && *type != KTLSPH_RT_ALERT) {
+			/* with ktls_ph attached, only an alert stops splice */
+			fprintf(stderr,
+				PROG ": splice() failed (EINVAL) before a record of type %d\n",
+				*type);
+			return -EPROTO;
+		}
+		return n;
+	}
+	if (n < 0)
+		return -errno;
+	while (got < n) {
+		r = read(io->pipe[0], io->rxbuf + got, n - got);
+		if (r <= 0)
+			return r < 0 ? -errno : -EPIPE;
+		got += r;
+	}
+	*type = KTLSPH_RT_APPDATA;
+	return n;
+}
+
 static int do_recv(struct io *io)
 {
 	ssize_t n;
 	int type;
 
 	for (;;) {
-		n = ktlsph_recv(io->fd, io->rxbuf, sizeof(io->rxbuf), &type);
+		n = io->o->splice ? splice_recv(io, &type) :
+			ktlsph_recv(io->fd, io->rxbuf, sizeof(io->rxbuf), &type);
 		if (n == -EAGAIN || n == -EWOULDBLOCK)
 			return 0;
 		if (n < 0) {
@@ -610,6 +637,15 @@ static int run_io(const struct opts *o, int fd)
 	io->o = o;
 	io->fd = fd;
 	io->ku_next = o->ku_every;
+	io->pipe[0] = -1;
+	io->pipe[1] = -1;
+	io->memfd = -1;
+	if (o->sendfile)
+		io->memfd = memfd_create(PROG, 0);
+	if ((o->splice && pipe(io->pipe)) || (o->sendfile && io->memfd < 0)) {
+		fprintf(stderr, PROG ": pipe/memfd: %s\n", strerror(errno));
+		goto out;
+	}
 
 	if (o->request_peer && !o->ku_every && key_update(io))
 		goto out;
@@ -637,8 +673,10 @@ static int run_io(const struct opts *o, int fd)
 	while (!io->rx_done) {
 		refill(io, 0);
 		if (io->src_done && !io->txlen && !io->half_closed) {
-			if (o->have_send || !o->have_expect)
+			if (o->have_send || !o->have_expect) {
 				close_notify(fd);
+				io->sent_close_notify = 1;
+			}
 			io->half_closed = 1;
 		}
 		nfds = 0;
@@ -669,6 +707,15 @@ static int run_io(const struct opts *o, int fd)
 			goto out;
 	}
 
+	/*
+	 * The server ended first: answer its close_notify with ours. A
+	 * KeyUpdate ktls_ph still owes the server (its update_requested)
+	 * goes out before it.
+	 */
+	if (io->got_close_notify && !io->sent_close_notify) {
+		close_notify(fd);
+		io->sent_close_notify = 1;
+	}
 	ret = 0;
 	if (o->have_send && io->sent < o->send) {
 		fprintf(stderr,
@@ -708,6 +755,12 @@ out:
 			fprintf(stderr, PROG ": stats: %s\n", line);
 		}
 	}
+	if (io->pipe[0] >= 0) {
+		close(io->pipe[0]);
+		close(io->pipe[1]);
+	}
+	if (io->memfd >= 0)
+		close(io->memfd);
 	free(io);
 	return ret;
 }
@@ -721,7 +774,7 @@ int main(int argc, char **argv)
 		return 1;
 	signal(SIGPIPE, SIG_IGN);
 
-	fd = tcp_connect(o.host, o.port);
+	fd = tcp_connect_to(PROG, o.host, o.port);
 	if (fd < 0)
 		return 1;
 	if (tls_setup(&o, fd)) {

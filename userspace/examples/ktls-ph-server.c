@@ -38,6 +38,7 @@ struct opts {
 	const char *ciphersuites;
 	int once;
 	int no_attach;
+	int stats;
 	uint64_t rekey_records;
 	uint64_t rekey_bytes;
 };
@@ -95,6 +96,8 @@ static void print_usage(FILE *f)
 		"  --rekey-records N    ... or every N records\n"
 		"  --once               serve one connection in the foreground, then exit\n"
 		"                       with its status (0 OK, 1 failure)\n"
+		"  --stats              log each connection's ktls_ph counters on stderr\n"
+		"                       when it ends (after the client's close_notify)\n"
 		"  --no-attach          configure kTLS but do not attach ktls_ph\n"
 		"  -h, --help           this text\n"
 		"\n"
@@ -104,7 +107,7 @@ static void print_usage(FILE *f)
 
 enum {
 	OPT_CERT = 256, OPT_KEY, OPT_PORT, OPT_BIND, OPT_CIPHERSUITES,
-	OPT_REKEY_BYTES, OPT_REKEY_RECORDS, OPT_ONCE, OPT_NO_ATTACH,
+	OPT_REKEY_BYTES, OPT_REKEY_RECORDS, OPT_ONCE, OPT_NO_ATTACH, OPT_STATS,
 };
 
 static const struct option longopts[] = {
@@ -117,6 +120,7 @@ static const struct option longopts[] = {
 	{ "rekey-records", required_argument, NULL, OPT_REKEY_RECORDS },
 	{ "once", no_argument, NULL, OPT_ONCE },
 	{ "no-attach", no_argument, NULL, OPT_NO_ATTACH },
+	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -160,6 +164,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_NO_ATTACH:
 			o->no_attach = 1;
 			break;
+		case OPT_STATS:
+			o->stats = 1;
+			break;
 		case 'h':
 			print_usage(stdout);
 			exit(0);
@@ -172,8 +179,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		print_usage(stderr);
 		return -1;
 	}
-	if (o->no_attach && (o->rekey_bytes || o->rekey_records)) {
-		fprintf(stderr, PROG ": --rekey-* need ktls_ph: not with --no-attach\n");
+	if (o->no_attach && (o->rekey_bytes || o->rekey_records || o->stats)) {
+		fprintf(stderr, PROG ": --rekey-*, --stats need ktls_ph: not with --no-attach\n");
 		return -1;
 	}
 	return 0;
@@ -663,6 +670,12 @@ static int handle(SSL_CTX *ctx, const struct opts *o, int fd,
 	if (!ret) {
 		ret = serve(c) ? 1 : 0;
 		finish(c);
+		if (o->stats) {
+			char stats[512];
+
+			stats_line(c, stats, sizeof(stats));
+			logc(c, "stats: %s", stats);
+		}
 	}
 	close(fd);
 	logc(c, "closed (%s)", ret ? "failed" : "ok");

@@ -12,7 +12,8 @@
  *     ktlsph_attach(), ktlsph_detach(), ktlsph_key_update(), ktlsph_get(),
  *     ktlsph_dump();
  *   - does both for an OpenSSL connection right after the handshake
- *     (ktlsph_ossl_capture() + ktlsph_ossl_attach());
+ *     (ktlsph_ossl_capture() + ktlsph_ossl_attach(), below) or a GnuTLS
+ *     one (ktlsph_gnutls.h);
  *   - offers small helpers for the plain-socket I/O that follows
  *     (ktlsph_recv(), ktlsph_send_alert()).
  *
@@ -28,8 +29,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-
-#include <openssl/ssl.h>
 
 /* Longest TLS 1.3 traffic secret (SHA-384), as KTLS_PH_MAX_SECRET_LEN. */
 #define KTLSPH_MAX_SECRET	48
@@ -225,8 +224,15 @@ struct ktlsph_keylog {
 int ktlsph_keylog_parse(const char *line, struct ktlsph_keylog *out);
 
 /*
- * OpenSSL integration.
- *
+ * OpenSSL integration (ktlsph_ossl.c; link with libssl). SSL and SSL_CTX are
+ * OpenSSL's typedefs of these structures: include <openssl/ssl.h> to call
+ * the functions below; this header does not, so that applications using
+ * another TLS library do not need OpenSSL's headers.
+ */
+struct ssl_st;
+struct ssl_ctx_st;
+
+/*
  * ktlsph_ossl_capture(ctx) must be called on the SSL_CTX before the
  * handshake: it installs a keylog callback that keeps the two application
  * traffic secrets (CLIENT_TRAFFIC_SECRET_0, SERVER_TRAFFIC_SECRET_0) of
@@ -235,7 +241,7 @@ int ktlsph_keylog_parse(const char *line, struct ktlsph_keylog *out);
  * beyond the handshake: whatever it read would be lost to kTLS).
  * Returns 0 or -ENOMEM.
  */
-int ktlsph_ossl_capture(SSL_CTX *ctx);
+int ktlsph_ossl_capture(struct ssl_ctx_st *ctx);
 
 /*
  * Right after a successful SSL_connect()/SSL_accept() on @ssl over socket
@@ -252,7 +258,8 @@ int ktlsph_ossl_capture(SSL_CTX *ctx);
  * OpenSSL server sends its NewSessionTickets in SSL_accept()): for a
  * server with tickets enabled this fails with -EINVAL.
  */
-int ktlsph_ossl_attach(SSL *ssl, int fd, int role, char *err, size_t errlen);
+int ktlsph_ossl_attach(struct ssl_st *ssl, int fd, int role, char *err,
+		       size_t errlen);
 
 /*
  * ktlsph_ossl_attach() with the optional attach arguments: @opt may give
@@ -261,7 +268,7 @@ int ktlsph_ossl_attach(SSL *ssl, int fd, int role, char *err, size_t errlen);
  * application then handles post-handshake messages itself). Stores the
  * socket cookie in *@cookie when attaching and @cookie is not NULL.
  */
-int ktlsph_ossl_attach_ex(SSL *ssl, int fd, int role,
+int ktlsph_ossl_attach_ex(struct ssl_st *ssl, int fd, int role,
 			  const struct ktlsph_attach_args *opt, int attach,
 			  uint64_t *cookie, char *err, size_t errlen);
 

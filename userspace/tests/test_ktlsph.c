@@ -32,28 +32,10 @@ typedef uint16_t u16;
 #include "../../kunit/keysched_vectors.h"
 
 #include "ktlsph.h"
+#include "tap.h"
+#include "test_cert.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-
-static int passed, failed;
-
-static void ok(int cond, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (cond)
-		passed++;
-	else
-		failed++;
-	printf("%s %d - ", cond ? "ok" : "not ok", passed + failed);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 /* ---- cipher suite table ---------------------------------------------- */
 
@@ -320,26 +302,6 @@ static void app_keylog(const SSL *ssl, const char *line)
 	if (!strncmp(line, "SERVER_TRAFFIC_SECRET_0 ", 24) && server)
 		snprintf(logged[1], sizeof(logged[1]), "%s", line);
 }
-
-/* A throwaway self-signed P-256 certificate (CN=test) and its key. */
-static const char test_key[] =
-	"-----BEGIN PRIVATE KEY-----\n"
-	"MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgr4BSIv3mo6GsGzM3\n"
-	"WnZe96IBpV0FR4EqrLmiR2nrjHuhRANCAAS3uEN3S6+qvhNXwTzqclnbFX6lWPBP\n"
-	"5ZDrraLaqvrM1YNDDxS6AptME8gTuMiBz6xRTYrAeP18UmfFPZ7L7cnu\n"
-	"-----END PRIVATE KEY-----\n";
-
-static const char test_cert[] =
-	"-----BEGIN CERTIFICATE-----\n"
-	"MIIBdDCCARugAwIBAgIUD5hFSqgzPUXAnKPtEQylVUa+PWEwCgYIKoZIzj0EAwIw\n"
-	"DzENMAsGA1UEAwwEdGVzdDAgFw0yNjExMjMxMjE3MTJaGA8yMTI2MTAzMDEyMTcx\n"
-	"MlowDzENMAsGA1UEAwwEdGVzdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABLe4\n"
-	"Q3dLr6q+E1fBPOpyWdsVfqVY8E/lkOutotqq+szVg0MPFLoCm0wTyBO4yIHPrFFN\n"
-	"isB4/XxSZ8U9nsvtye6jUzBRMB0GA1UdDgQWBBT476dNINJzKV+NgacFyOUp69SL\n"
-	"LDAfBgNVHSMEGDAWgBT476dNINJzKV+NgacFyOUp69SLLDAPBgNVHRMBAf8EBTAD\n"
-	"AQH/MAoGCCqGSM49BAMCA0cAMEQCIQDWQ0ZIbv3vk8CMtA+EJPuXDB6kviNa1DO/\n"
-	"qZH0E5lPvQIfM8yukurDtVr3/t4lkj4kzCrrMD7dDKNAXz0xhmMnbA==\n"
-	"-----END CERTIFICATE-----\n";
 
 static int use_test_cert(SSL_CTX *ctx)
 {

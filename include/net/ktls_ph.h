@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ktls_ph: in-kernel API, for kernel users that already hold an
+ * established kTLS TLS 1.3 socket and its application traffic secrets
+ * (for example a socket a tlshd-style daemon handed to an in-kernel
+ * consumer). Userspace uses the generic netlink family instead; see
+ * Documentation/keyupdate.md.
+ */
+#ifndef _NET_KTLS_PH_H
+#define _NET_KTLS_PH_H
+
+#include <linux/types.h>
+
+struct sock;
+struct netlink_ext_ack;
+
+/**
+ * struct ktls_ph_attach_args - what ATTACH hands the kernel
+ * @role: KTLS_PH_ROLE_CLIENT or KTLS_PH_ROLE_SERVER (uapi/linux/ktls_ph.h)
+ * @suite_id: IANA TLS 1.3 cipher suite, e.g. 0x1301
+ * @tx_secret: this side's current application traffic secret
+ * @rx_secret: the peer's current application traffic secret
+ * @secret_len: length of both secrets (the suite's hash length)
+ * @rekey_records: records per send key before an automatic KeyUpdate,
+ *	0 = the module's default
+ * @rekey_bytes: plaintext bytes per send key before an automatic
+ *	KeyUpdate, 0 = no byte limit
+ *
+ * The secrets are copied; the caller should wipe its own copies.
+ */
+struct ktls_ph_attach_args {
+	u32 role;
+	u16 suite_id;
+	const u8 *tx_secret;
+	const u8 *rx_secret;
+	size_t secret_len;
+	u64 rekey_records;
+	u64 rekey_bytes;
+};
+
+int ktls_ph_sock_attach(struct sock *sk, const struct ktls_ph_attach_args *a,
+			u64 *cookie, struct netlink_ext_ack *extack);
+int ktls_ph_sock_detach(struct sock *sk, struct netlink_ext_ack *extack);
+int ktls_ph_sock_key_update(struct sock *sk, bool request_peer,
+			    struct netlink_ext_ack *extack);
+
+#endif /* _NET_KTLS_PH_H */
