@@ -229,7 +229,7 @@ static int lb_read_actor(read_descriptor_t *desc, struct sk_buff *skb,
 {
 	size_t n = min(len, desc->count);
 
-	if (skb_copy_bits(skb, offset, desc->arg.buf + desc->written, n))
+	if (skb_copy_bits(skb, offset, desc->arg.data + desc->written, n))
 		return -EFAULT;
 	desc->written += n;
 	desc->count -= n;
@@ -266,7 +266,7 @@ static void lb_read_sock(struct kunit *test)
 					ktls_ph_lb_raw_key_update(lb, &lb->s,
 								  i == 1));
 	}
-	desc.arg.buf = (char *)in;
+	desc.arg.data = in;
 	desc.count = total;
 	while (desc.written < total && tries++ < 500) {
 		lock_sock(sock->sk);
@@ -275,7 +275,7 @@ static void lb_read_sock(struct kunit *test)
 		KUNIT_ASSERT_TRUE_MSG(test, ret >= 0 || ret == -EAGAIN,
 				      "read_sock returned %d", ret);
 		if (ret <= 0)
-			msleep(10);
+			msleep(20);
 	}
 	KUNIT_ASSERT_EQ(test, desc.written, total);
 	KUNIT_EXPECT_MEMEQ(test, in, out, total);

@@ -9,7 +9,6 @@
 #include <kunit/visibility.h>
 #include <linux/errno.h>
 #include <linux/export.h>
-#include <linux/minmax.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #define ktls_ph_hs_alloc()	kmalloc(KTLS_PH_HS_MAX_MSG, GFP_KERNEL)
@@ -19,7 +18,6 @@
 #include <string.h>
 #define EXPORT_SYMBOL_IF_KUNIT(sym)
 #define ktls_ph_hs_alloc()	malloc(KTLS_PH_HS_MAX_MSG)
-#define min(a, b)		((a) < (b) ? (a) : (b))
 #endif
 
 #include "hsmsg.h"
@@ -75,6 +73,11 @@ int ktls_ph_keyupdate_parse(const struct ktls_ph_hs_msg *msg,
 }
 EXPORT_SYMBOL_IF_KUNIT(ktls_ph_keyupdate_parse);
 
+static size_t ktls_ph_hs_min(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
+
 /**
  * ktls_ph_hs_feed() - feed one decrypted handshake record
  * @r: reassembly state of the connection's receive direction
@@ -110,7 +113,7 @@ int ktls_ph_hs_feed(struct ktls_ph_hs_reasm *r, const u8 *rec, size_t len,
 			need = KTLS_PH_HS_HDR_LEN - r->len +
 			       ((u32)r->buf[1] << 16 | (u32)r->buf[2] << 8 |
 				r->buf[3]);
-		take = min(need, len);
+		take = ktls_ph_hs_min(need, len);
 		memcpy(r->buf + r->len, rec, take);
 		r->len += take;
 		rec += take;

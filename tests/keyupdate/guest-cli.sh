@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # Guest half of tests/keyupdate/run.sh: the `ktls-ph` command line tool
 # acting on a socket another process owns (PID FD, duplicated with
 # pidfd_getfd(2)).
