@@ -281,6 +281,33 @@ void ktls_ph_tx_work(struct work_struct *work)
 		schedule_delayed_work(&ph->tx_work, msecs_to_jiffies(20));
 }
 
+/*
+ * Answer update_requested. When no writer is busy, from the reader's own
+ * context, at once: a rekey from another thread (the work item) leaves
+ * kTLS's proto on the socket for a moment (update_sk_prot(), see
+ * Documentation/keyupdate.md), during which this application's next call
+ * would bypass ktls_ph. Otherwise, or when the send buffer is full, the
+ * work item (or the next write) sends it.
+ */
+static void ktls_ph_answer_update(struct ktls_ph_sock *ph)
+{
+	int err = 0;
+
+	if (!mutex_trylock(&ph->tx_lock)) {
+		mutex_lock(&ph->tx_lock);
+		ph->tx_update = true;
+		mutex_unlock(&ph->tx_lock);
+		schedule_delayed_work(&ph->tx_work, 0);
+		return;
+	}
+	ph->tx_update = true;
+	if (!READ_ONCE(ph->fatal))
+		err = ktls_ph_tx_key_update_locked(ph, false, MSG_DONTWAIT);
+	mutex_unlock(&ph->tx_lock);
+	if (err == -EAGAIN)
+		schedule_delayed_work(&ph->tx_work, msecs_to_jiffies(20));
+}
+
 static int ktls_ph_rx_key_update(struct ktls_ph_sock *ph,
 				 const struct ktls_ph_hs_msg *m, bool last)
 {
@@ -314,10 +341,7 @@ static int ktls_ph_rx_key_update(struct ktls_ph_sock *ph,
 	if (req) {
 		ktls_ph_sock_count(ph, KTLS_PH_SS_UPDATE_REQUESTED,
 				   KTLS_PH_NS_UPDATE_REQUESTED);
-		mutex_lock(&ph->tx_lock);
-		ph->tx_update = true;
-		mutex_unlock(&ph->tx_lock);
-		schedule_delayed_work(&ph->tx_work, 0);
+		ktls_ph_answer_update(ph);
 	}
 	return 0;
 }
