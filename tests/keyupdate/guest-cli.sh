@@ -101,24 +101,15 @@ the_sock() {
 # wait_get PID FD KEY=VALUE...: up to 60 s for `ktls-ph get PID FD` to show
 # these exact values (they only grow: a higher value fails at once)
 wait_get() {
-	local p f kv v ok i
+	local p f i
 	p=$1
 	f=$2
 	shift 2
 	i=0
 	while [ $i -lt 300 ]; do
 		ph_ok get "$p" "$f" || return 1
-		ok=1
-		for kv in "$@"; do
-			v=$(statv "$phout" "${kv%%=*}")
-			[ "$v" = "${kv#*=}" ] && continue
-			ok=0
-			if [ -n "$v" ] && [ "$v" -gt "${kv#*=}" ]; then
-				fail "ktls-ph get: ${kv%%=*}=$v, expected ${kv#*=} ($phout)"
-				return 1
-			fi
-		done
-		[ $ok -eq 1 ] && return 0
+		stats_match "ktls-ph get" "$phout" "$@" || return 1
+		[ $match -eq 1 ] && return 0
 		sleep 0.2
 		i=$((i + 1))
 	done

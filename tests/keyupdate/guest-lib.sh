@@ -81,26 +81,38 @@ check_stats() {
 	return 0
 }
 
+# stats_match WHAT LINE KEY=VALUE...: sets match=1 when LINE has these exact
+# values, match=0 when some are not reached yet; fails (returns 1) when a
+# value is past its expected one (counters only grow)
+stats_match() {
+	local w l kv v
+	w=$1
+	l=$2
+	shift 2
+	match=1
+	for kv in "$@"; do
+		v=$(statv "$l" "${kv%%=*}")
+		[ "$v" = "${kv#*=}" ] && continue
+		match=0
+		if [ -n "$v" ] && [ "$v" -gt "${kv#*=}" ]; then
+			fail "$w: ${kv%%=*}=$v, expected ${kv#*=} ($l)"
+			return 1
+		fi
+	done
+	return 0
+}
+
 # wait_stats ROLE KEY=VALUE...: up to 60 s for the socket of ROLE to show
 # these exact counter values (they only grow: a higher value fails at once)
 wait_stats() {
-	local r l kv v ok i
+	local r l i
 	r=$1
 	shift
 	i=0
 	while [ $i -lt 300 ]; do
 		l=$(stats "$r")
-		ok=1
-		for kv in "$@"; do
-			v=$(statv "$l" "${kv%%=*}")
-			[ "$v" = "${kv#*=}" ] && continue
-			ok=0
-			if [ -n "$v" ] && [ "$v" -gt "${kv#*=}" ]; then
-				fail "$r counters: ${kv%%=*}=$v, expected ${kv#*=} ($l)"
-				return 1
-			fi
-		done
-		[ $ok -eq 1 ] && return 0
+		stats_match "$r counters" "$l" "$@" || return 1
+		[ $match -eq 1 ] && return 0
 		sleep 0.2
 		i=$((i + 1))
 	done
