@@ -12,7 +12,7 @@
 #include <uapi/linux/ktls_ph.h>
 
 /* KTLS_PH_CMD_ATTACH - do */
-static const struct nla_policy ktls_ph_attach_nl_policy[KTLS_PH_A_SOCK_REKEY_BYTES + 1] = {
+static const struct nla_policy ktls_ph_attach_nl_policy[KTLS_PH_A_SOCK_PEER_AUTH + 1] = {
 	[KTLS_PH_A_SOCK_SOCKFD] = { .type = NLA_S32, },
 	[KTLS_PH_A_SOCK_ROLE] = NLA_POLICY_MAX(NLA_U32, 1),
 	[KTLS_PH_A_SOCK_CIPHER_SUITE] = { .type = NLA_U16, },
@@ -24,6 +24,7 @@ static const struct nla_policy ktls_ph_attach_nl_policy[KTLS_PH_A_SOCK_REKEY_BYT
 	[KTLS_PH_A_SOCK_SERVER_NAME] = { .type = NLA_NUL_STRING, .len = 255, },
 	[KTLS_PH_A_SOCK_REKEY_RECORDS] = { .type = NLA_UINT, },
 	[KTLS_PH_A_SOCK_REKEY_BYTES] = { .type = NLA_UINT, },
+	[KTLS_PH_A_SOCK_PEER_AUTH] = NLA_POLICY_MAX(NLA_U32, 2),
 };
 
 /* KTLS_PH_CMD_DETACH - do */
@@ -48,7 +49,7 @@ static const struct genl_split_ops ktls_ph_nl_ops[] = {
 		.cmd		= KTLS_PH_CMD_ATTACH,
 		.doit		= ktls_ph_nl_attach_doit,
 		.policy		= ktls_ph_attach_nl_policy,
-		.maxattr	= KTLS_PH_A_SOCK_REKEY_BYTES,
+		.maxattr	= KTLS_PH_A_SOCK_PEER_AUTH,
 		.flags		= GENL_CMD_CAP_DO,
 	},
 	{
@@ -76,6 +77,21 @@ static const struct genl_split_ops ktls_ph_nl_ops[] = {
 		.cmd	= KTLS_PH_CMD_GET,
 		.dumpit	= ktls_ph_nl_get_dumpit,
 		.flags	= GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd	= KTLS_PH_CMD_HELPER_REGISTER,
+		.doit	= ktls_ph_nl_helper_register_doit,
+		.flags	= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd	= KTLS_PH_CMD_HELPER_UNREGISTER,
+		.doit	= ktls_ph_nl_helper_unregister_doit,
+		.flags	= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd	= KTLS_PH_CMD_EVENT_POP,
+		.doit	= ktls_ph_nl_event_pop_doit,
+		.flags	= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 };
 

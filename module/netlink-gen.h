@@ -17,6 +17,11 @@ int ktls_ph_nl_detach_doit(struct sk_buff *skb, struct genl_info *info);
 int ktls_ph_nl_key_update_doit(struct sk_buff *skb, struct genl_info *info);
 int ktls_ph_nl_get_doit(struct sk_buff *skb, struct genl_info *info);
 int ktls_ph_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int ktls_ph_nl_helper_register_doit(struct sk_buff *skb,
+				    struct genl_info *info);
+int ktls_ph_nl_helper_unregister_doit(struct sk_buff *skb,
+				      struct genl_info *info);
+int ktls_ph_nl_event_pop_doit(struct sk_buff *skb, struct genl_info *info);
 
 extern struct genl_family ktls_ph_nl_family;
 

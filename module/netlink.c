@@ -238,3 +238,20 @@ void ktls_ph_netlink_exit(void)
 {
 	genl_unregister_family(&ktls_ph_nl_family);
 }
+
+int ktls_ph_nl_helper_register_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	NL_SET_ERR_MSG(info->extack, "helper registration is not implemented yet");
+	return -EOPNOTSUPP;
+}
+
+int ktls_ph_nl_helper_unregister_doit(struct sk_buff *skb,
+				      struct genl_info *info)
+{
+	return -EOPNOTSUPP;
+}
+
+int ktls_ph_nl_event_pop_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return -EOPNOTSUPP;
+}
