@@ -15,7 +15,7 @@ variant=${1:-normal}
 
 kb=$("$here/build-kernel.sh" "$variant")
 src=$(readlink -f "$kb/source")
-out="$top/out/$variant"
+out="${KTLS_PH_OUT:-$top/out}/$variant"
 mkdir -p "$out"
 "$here/build-module.sh" "$kb" "$out/modules" > "$out/module-build.log" 2>&1 ||
 	{ cat "$out/module-build.log"; exit 1; }
