@@ -338,6 +338,69 @@ static void lb_detach_continues(struct kunit *test)
 	lb_xfer(test, lb, &lb->c, &lb->s, 5000, 4, NULL);
 }
 
+/* Calls of kTLS's setsockopt() made through lb_hooks_stay()'s proto copy */
+static atomic_t lb_ktls_setsockopt_calls;
+static struct proto *lb_ktls_prot;
+
+static int lb_count_setsockopt(struct sock *sk, int level, int optname,
+			       sockptr_t optval, unsigned int optlen)
+{
+	atomic_inc(&lb_ktls_setsockopt_calls);
+	return lb_ktls_prot->setsockopt(sk, level, optname, optval, optlen);
+}
+
+/*
+ * Every key change of an attached socket (a KeyUpdate sent on request, a
+ * peer KeyUpdate with update_requested and its answer, a fragmented
+ * KeyUpdate) happens without kTLS's setsockopt(TLS_TX/TLS_RX), whose
+ * update_sk_prot() would put kTLS's own proto and proto_ops on the socket:
+ * in that window a read() or write() on another thread bypassed ktls_ph.
+ * ktls_ph's hooks stay installed throughout.
+ */
+static void lb_hooks_stay(struct kunit *test)
+{
+	const u16 *suite = test->param_value;
+	struct ktls_ph_lb *lb = ktls_ph_lb_new(test, *suite, true, false);
+	struct sock *sk = lb->c.sock->sk;
+	struct ktls_ph_sock *ph = ktls_ph_sock_get(sk);
+	const struct proto_ops *ops = lb->c.sock->ops;
+	struct proto *prot = sk->sk_prot, *copy;
+	int requests = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, ph);
+	copy = kunit_kmalloc(test, sizeof(*copy), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, copy);
+	*copy = *ph->ktls_prot;
+	copy->setsockopt = lb_count_setsockopt;
+	lb_ktls_prot = ph->ktls_prot;
+	atomic_set(&lb_ktls_setsockopt_calls, 0);
+	ph->ktls_prot = copy;
+
+	KUNIT_EXPECT_EQ(test, 0, ktls_ph_sock_key_update(sk, true, NULL));
+	KUNIT_EXPECT_EQ(test, 0, ktls_ph_lb_raw_key_update(lb, &lb->s, true));
+	lb_xfer(test, lb, &lb->s, &lb->c, 3000, 1, NULL);
+	lb_xfer(test, lb, &lb->c, &lb->s, 3000, 2, &requests);
+	KUNIT_EXPECT_EQ(test, 2, ktls_ph_lb_send(&lb->s,
+						 TLS_RECORD_TYPE_HANDSHAKE,
+						 "\x18\0", 2));
+	KUNIT_EXPECT_EQ(test, 3, ktls_ph_lb_send(&lb->s,
+						 TLS_RECORD_TYPE_HANDSHAKE,
+						 "\0\x01\x00", 3));
+	KUNIT_EXPECT_EQ(test, 0, ktls_ph_lb_raw_rekey(lb, &lb->s, true));
+	lb_xfer(test, lb, &lb->s, &lb->c, 3000, 3, NULL);
+	lb_xfer(test, lb, &lb->c, &lb->s, 3000, 4, NULL);
+
+	ph->ktls_prot = lb_ktls_prot;
+	KUNIT_EXPECT_EQ(test, atomic_read(&lb_ktls_setsockopt_calls), 0);
+	KUNIT_EXPECT_PTR_EQ(test, (struct proto *)READ_ONCE(sk->sk_prot),
+			    prot);
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(lb->c.sock->ops), ops);
+	KUNIT_EXPECT_EQ(test, lb_stat(&lb->c, KTLS_PH_SS_RX_REKEYS), 2);
+	KUNIT_EXPECT_EQ(test, lb_stat(&lb->c, KTLS_PH_SS_TX_REKEYS), 2);
+	KUNIT_EXPECT_EQ(test, lb_stat(&lb->c, KTLS_PH_SS_UPDATE_REQUESTED), 1);
+	KUNIT_EXPECT_EQ(test, requests, 1);	/* the client's own */
+}
+
 static struct kunit_case ktls_ph_loopback_cases[] = {
 	KUNIT_CASE_PARAM_ATTR(lb_both_attached, lb_gen_params,
 			      { .speed = KUNIT_SPEED_SLOW }),
@@ -348,6 +411,7 @@ static struct kunit_case ktls_ph_loopback_cases[] = {
 	KUNIT_CASE_PARAM(lb_read_sock, lb_gen_params),
 	KUNIT_CASE_PARAM(lb_auto_rekey, lb_gen_params),
 	KUNIT_CASE_PARAM(lb_detach_continues, lb_gen_params),
+	KUNIT_CASE_PARAM(lb_hooks_stay, lb_gen_params),
 	{}
 };
 

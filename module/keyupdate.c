@@ -79,51 +79,114 @@ int ktls_ph_crypto_info_fill(struct ktls_ph_ks *ks, const u8 *secret,
 }
 EXPORT_SYMBOL_IF_KUNIT(ktls_ph_crypto_info_fill);
 
-/* rec_seq of a crypto_info: every TLS 1.3 cipher kTLS has uses 8 bytes */
-static unsigned char *ktls_ph_ci_rec_seq(union ktls_ph_crypto_info *ci)
+/*
+ * Key and 12-byte TLS 1.3 IV (kTLS's salt followed by its iv) of a
+ * crypto_info filled by ktls_ph_crypto_info_fill().
+ */
+static const u8 *ktls_ph_ci_key_iv(const union ktls_ph_crypto_info *ci,
+				   u8 iv[KTLS_PH_IV_LEN])
 {
 	switch (ci->info.cipher_type) {
 	case TLS_CIPHER_AES_GCM_128:
-		return ci->gcm128.rec_seq;
+		memcpy(iv, ci->gcm128.salt, 4);
+		memcpy(iv + 4, ci->gcm128.iv, 8);
+		return ci->gcm128.key;
 	case TLS_CIPHER_AES_GCM_256:
-		return ci->gcm256.rec_seq;
+		memcpy(iv, ci->gcm256.salt, 4);
+		memcpy(iv + 4, ci->gcm256.iv, 8);
+		return ci->gcm256.key;
 	case TLS_CIPHER_AES_CCM_128:
-		return ci->ccm128.rec_seq;
+		memcpy(iv, ci->ccm128.salt, 4);
+		memcpy(iv + 4, ci->ccm128.iv, 8);
+		return ci->ccm128.key;
 	default:
-		return ci->chacha.rec_seq;
+		memcpy(iv, ci->chacha.iv, KTLS_PH_IV_LEN);
+		return ci->chacha.key;
 	}
 }
 
-/*
- * Hand kTLS the key and iv of the current secret of one direction, through
- * the setsockopt path an application would use for the 6.14 rekey. With
- * @rec_seq the record sequence goes on from there instead of from 0.
- */
-static int ktls_ph_set_key(struct ktls_ph_sock *ph, bool tx,
-			   const char *rec_seq)
+/* kTLS's receive side may read on: as tls_finish_key_update() does */
+static void ktls_ph_rx_resume(struct sock *sk)
 {
+	struct tls_sw_context_rx *rx = tls_sw_ctx_rx(tls_get_ctx(sk));
+
+	WRITE_ONCE(rx->key_update_pending, false);
+	/* wake pollers: kTLS hid EPOLLIN while the update was pending */
+	rx->saved_data_ready(sk);
+}
+
+/*
+ * Switch kTLS's key of one direction to the current secret's key and iv,
+ * with the record sequence starting again at 0.
+ *
+ * This is the key change kTLS's own rekey makes (setsockopt(TLS_TX/TLS_RX)
+ * on a TLS 1.3 socket: tls_set_sw_offload() with new crypto_info), under
+ * the same lock (the socket lock), on the structures of <net/tls.h>. Going
+ * through that setsockopt instead would end in kTLS's update_sk_prot(),
+ * which puts kTLS's proto and proto_ops back on the socket: until ktls_ph
+ * re-installed its own, a read() or write() on another thread would bypass
+ * ktls_ph (a read meeting the next KeyUpdate failed with EIO). Attach only
+ * accepts software kTLS (TLS_SW) in both directions, so aead_send and
+ * aead_recv are kTLS's software AEADs; the caller serialises key changes of
+ * the direction (tx_lock or rx_lock).
+ */
+static int ktls_ph_set_key(struct ktls_ph_sock *ph, bool tx)
+{
+	struct ktls_ph_ks *ks = tx ? &ph->tx_ks : &ph->rx_ks;
 	union ktls_ph_crypto_info ci;
+	struct cipher_context *cctx;
+	union tls_crypto_context *cur;
+	struct tls_context *ctx;
+	struct crypto_aead *aead;
+	struct sock *sk = ph->sk;
+	u8 iv[KTLS_PH_IV_LEN];
+	const u8 *key;
 	unsigned int len;
 	int err;
 
-	err = ktls_ph_crypto_info_fill(tx ? &ph->tx_ks : &ph->rx_ks,
-				       tx ? ph->tx_secret : ph->rx_secret,
+	err = ktls_ph_crypto_info_fill(ks, tx ? ph->tx_secret : ph->rx_secret,
 				       &ci, &len);
-	if (!err && rec_seq)
-		memcpy(ktls_ph_ci_rec_seq(&ci), rec_seq, 8);
-	if (!err)
-		err = ph->ktls_prot->setsockopt(ph->sk, SOL_TLS,
-						tx ? TLS_TX : TLS_RX,
-						KERNEL_SOCKPTR(&ci), len);
-	/* kTLS re-installed its own proto and ops: put ktls_ph's back */
-	ktls_ph_hooks_restore(ph);
+	if (err)
+		return err;
+	key = ktls_ph_ci_key_iv(&ci, iv);
+
+	lock_sock(sk);
+	ctx = tls_get_ctx(sk);
+	if (tx) {
+		aead = tls_sw_ctx_tx(ctx)->aead_send;
+		cctx = &ctx->tx;
+		cur = &ctx->crypto_send;
+	} else {
+		aead = tls_sw_ctx_rx(ctx)->aead_recv;
+		cctx = &ctx->rx;
+		cur = &ctx->crypto_recv;
+	}
+	/* the only step that can fail: nothing changed if it does */
+	err = crypto_aead_setkey(aead, key, ks->suite->key_len);
+	if (!err) {
+		memcpy(cctx->iv, iv, KTLS_PH_IV_LEN);
+		memset(cctx->rec_seq, 0, sizeof(cctx->rec_seq));
+		/* what getsockopt(SOL_TLS) reports, as after kTLS's rekey */
+		memcpy(cur, &ci, len);
+		SNMP_INC_STATS(sock_net(sk)->mib.tls_statistics,
+			       tx ? LINUX_MIB_TLSTXREKEYOK :
+				    LINUX_MIB_TLSRXREKEYOK);
+		if (!tx)
+			ktls_ph_rx_resume(sk);
+	} else {
+		SNMP_INC_STATS(sock_net(sk)->mib.tls_statistics,
+			       tx ? LINUX_MIB_TLSTXREKEYERROR :
+				    LINUX_MIB_TLSRXREKEYERROR);
+	}
+	release_sock(sk);
 	memzero_explicit(&ci, sizeof(ci));
+	memzero_explicit(iv, sizeof(iv));
 	return err;
 }
 
 int ktls_ph_install_key(struct ktls_ph_sock *ph, bool tx)
 {
-	return ktls_ph_set_key(ph, tx, NULL);
+	return ktls_ph_set_key(ph, tx);
 }
 
 /**
@@ -133,22 +196,17 @@ int ktls_ph_install_key(struct ktls_ph_sock *ph, bool tx)
  * kTLS stops decrypting after any handshake record that starts with the
  * KeyUpdate type, even when the record holds only the first fragment of
  * the message (RFC 8446 5.1 allows fragmenting it, as long as it ends its
- * record). The rest of the message is under the current key: hand kTLS the
- * same key again at the current sequence number.
+ * record). The rest of the message is under the current key: let kTLS go
+ * on with it unchanged.
  *
- * Return: 0 or a negative errno.
+ * Return: 0.
  */
 int ktls_ph_rx_rearm(struct ktls_ph_sock *ph)
 {
-	char rec_seq[8];
-	int err;
-
 	lock_sock(ph->sk);
-	memcpy(rec_seq, tls_get_ctx(ph->sk)->rx.rec_seq, sizeof(rec_seq));
+	ktls_ph_rx_resume(ph->sk);
 	release_sock(ph->sk);
-	err = ktls_ph_set_key(ph, false, rec_seq);
-	memzero_explicit(rec_seq, sizeof(rec_seq));
-	return err;
+	return 0;
 }
 
 /* Send one record of @type through kTLS (under the current send key). */
@@ -283,11 +341,8 @@ void ktls_ph_tx_work(struct work_struct *work)
 
 /*
  * Answer update_requested. When no writer is busy, from the reader's own
- * context, at once: a rekey from another thread (the work item) leaves
- * kTLS's proto on the socket for a moment (update_sk_prot(), see
- * Documentation/keyupdate.md), during which this application's next call
- * would bypass ktls_ph. Otherwise, or when the send buffer is full, the
- * work item (or the next write) sends it.
+ * context, at once (no work item latency). Otherwise, or when the send
+ * buffer is full, the work item (or the next write) sends it.
  */
 static void ktls_ph_answer_update(struct ktls_ph_sock *ph)
 {

@@ -51,9 +51,11 @@ static struct ktls_ph_sock *ktls_ph_lookup(const struct sock *sk)
 
 /*
  * The state of a socket whose hook is running. Usually sk_prot is ktls_ph's
- * copy inside it; but for a moment during each rekey kTLS has put its own
- * proto back (update_sk_prot()), so check before trusting container_of().
- * Valid while the caller holds the socket (the state lives until close).
+ * copy inside it; but after detach, an application's own kTLS rekey
+ * (setsockopt(TLS_TX/TLS_RX), refused while attached) briefly puts kTLS's
+ * proto back (update_sk_prot()) until ktls_ph_setsockopt() restores the
+ * hooks, so check before trusting container_of(). Valid while the caller
+ * holds the socket (the state lives until close).
  */
 static struct ktls_ph_sock *ktls_ph_sk(struct sock *sk)
 {
@@ -301,15 +303,12 @@ static void ktls_ph_rx_work(struct work_struct *work)
 	release_sock(sk);
 }
 
-/**
- * ktls_ph_hooks_restore() - put ktls_ph's hooks back after kTLS's rekey
- * @ph: the socket
- *
- * kTLS's setsockopt(TLS_TX/TLS_RX) re-installs its own proto and proto_ops
- * (update_sk_prot()); the caller holds the lock that serialises key
- * changes (rx_lock or tx_lock).
+/*
+ * Put ktls_ph's hooks back after kTLS's setsockopt(SOL_TLS): a key change
+ * re-installs kTLS's own proto and proto_ops (update_sk_prot()). While
+ * attached, ktls_ph changes keys without that path (ktls_ph_set_key()).
  */
-void ktls_ph_hooks_restore(struct ktls_ph_sock *ph)
+static void ktls_ph_hooks_restore(struct ktls_ph_sock *ph)
 {
 	struct socket *sock = ph->sk->sk_socket;
 

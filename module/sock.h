@@ -103,7 +103,6 @@ static inline void ktls_ph_sock_count(struct ktls_ph_sock *ph,
 }
 
 struct ktls_ph_sock *ktls_ph_sock_get(struct sock *sk);
-void ktls_ph_hooks_restore(struct ktls_ph_sock *ph);
 int ktls_ph_sock_for_each(struct net *net, int skip,
 			  int (*fn)(struct ktls_ph_sock *ph, void *arg),
 			  void *arg);
