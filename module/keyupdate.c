@@ -20,6 +20,7 @@
 
 #include "hsmsg.h"
 #include "sock.h"
+#include "ticket.h"
 
 /**
  * ktls_ph_crypto_info_fill() - kTLS crypto_info for a traffic secret
@@ -408,12 +409,7 @@ static int ktls_ph_rx_msg(struct ktls_ph_sock *ph,
 	case KTLS_PH_HS_KEY_UPDATE:
 		return ktls_ph_rx_key_update(ph, m, last);
 	case KTLS_PH_HS_NEW_SESSION_TICKET:
-		if (ph->role == KTLS_PH_ROLE_CLIENT) {
-			/* consumed; forwarding comes later */
-			ktls_ph_net_inc(sock_net(ph->sk), KTLS_PH_NS_TICKETS);
-			return 0;
-		}
-		break;
+		return ktls_ph_ticket_rx(ph, m);
 	}
 	/* CertificateRequest without post_handshake_auth, or anything else */
 	ktls_ph_fatal(ph, KTLS_PH_ALERT_UNEXPECTED_MESSAGE, -EPROTO);

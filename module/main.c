@@ -9,6 +9,7 @@
 #include <linux/init.h>
 #include <linux/module.h>
 
+#include "helper.h"
 #include "keysched.h"
 #include "netlink.h"
 #include "stats.h"
@@ -23,18 +24,27 @@ static int __init ktls_ph_init(void)
 	err = ktls_ph_stats_init();
 	if (err)
 		return err;
+	err = ktls_ph_helper_init();
+	if (err)
+		goto out_stats;
 	err = ktls_ph_netlink_init();
-	if (err) {
-		ktls_ph_stats_exit();
-		return err;
-	}
+	if (err)
+		goto out_helper;
 	pr_info("loaded\n");
 	return 0;
+
+out_helper:
+	ktls_ph_helper_exit();
+out_stats:
+	ktls_ph_stats_exit();
+	return err;
 }
 
 static void __exit ktls_ph_exit(void)
 {
+	ktls_ph_helper_stop();	/* no event-ready after this */
 	ktls_ph_netlink_exit();
+	ktls_ph_helper_exit();
 	rcu_barrier();	/* attached sockets' state is freed by RCU */
 	ktls_ph_stats_exit();
 	pr_info("unloaded\n");

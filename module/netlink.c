@@ -5,12 +5,15 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/file.h>
 #include <linux/net.h>
+#include <linux/string.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 #include <uapi/linux/ktls_ph.h>
 
+#include "helper.h"
 #include "netlink-gen.h"
 #include "netlink.h"
 #include "sock.h"
@@ -68,6 +71,17 @@ int ktls_ph_nl_attach_doit(struct sk_buff *skb, struct genl_info *info)
 		a.rekey_records = nla_get_uint(attrs[KTLS_PH_A_SOCK_REKEY_RECORDS]);
 	if (attrs[KTLS_PH_A_SOCK_REKEY_BYTES])
 		a.rekey_bytes = nla_get_uint(attrs[KTLS_PH_A_SOCK_REKEY_BYTES]);
+	if (attrs[KTLS_PH_A_SOCK_RESUMPTION_SECRET]) {
+		a.resumption_secret =
+			nla_data(attrs[KTLS_PH_A_SOCK_RESUMPTION_SECRET]);
+		a.resumption_secret_len =
+			nla_len(attrs[KTLS_PH_A_SOCK_RESUMPTION_SECRET]);
+	}
+	/* NUL-terminated, at most 255 bytes: the policy checked */
+	if (attrs[KTLS_PH_A_SOCK_SERVER_NAME])
+		a.server_name = nla_data(attrs[KTLS_PH_A_SOCK_SERVER_NAME]);
+	if (attrs[KTLS_PH_A_SOCK_PEER_AUTH])
+		a.peer_auth = nla_get_u32(attrs[KTLS_PH_A_SOCK_PEER_AUTH]);
 
 	sock = ktls_ph_nl_sock(info, &err);
 	if (!sock)
@@ -132,6 +146,7 @@ static int ktls_ph_nl_fill(struct sk_buff *msg, struct ktls_ph_sock *ph)
 		[KTLS_PH_SS_UPDATE_REQUESTED] = KTLS_PH_A_STATS_UPDATE_REQUESTED,
 		[KTLS_PH_SS_AUTO_REKEYS] = KTLS_PH_A_STATS_AUTO_REKEYS,
 		[KTLS_PH_SS_HS_RECORDS] = KTLS_PH_A_STATS_HS_RECORDS,
+		[KTLS_PH_SS_TICKETS] = KTLS_PH_A_STATS_TICKETS,
 	};
 	struct nlattr *nest;
 	int i;
@@ -239,19 +254,193 @@ void ktls_ph_netlink_exit(void)
 	genl_unregister_family(&ktls_ph_nl_family);
 }
 
+/* The KUnit suites talk to the family through real netlink sockets. */
+EXPORT_SYMBOL_IF_KUNIT(ktls_ph_nl_family);
+
 int ktls_ph_nl_helper_register_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	NL_SET_ERR_MSG(info->extack, "helper registration is not implemented yet");
-	return -EOPNOTSUPP;
+	struct net *net = genl_info_net(info);
+	u32 limit, queued;
+	struct sk_buff *msg;
+	u64 dropped;
+	void *hdr;
+	int err;
+
+	err = ktls_ph_helper_register(net, info->snd_portid, info->extack);
+	if (err)
+		return err;
+	/* on failure below the helper stays registered: it may ask again */
+	msg = genlmsg_new(2 * nla_total_size(sizeof(u32)) +
+			  nla_total_size(sizeof(u64)), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	ktls_ph_helper_state(net, &limit, &queued, &dropped);
+	hdr = genlmsg_iput(msg, info);
+	if (!hdr || nla_put_u32(msg, KTLS_PH_A_HELPER_QUEUE_LIMIT, limit) ||
+	    nla_put_u32(msg, KTLS_PH_A_HELPER_QUEUED, queued) ||
+	    nla_put_uint(msg, KTLS_PH_A_HELPER_DROPPED, dropped)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
 }
 
 int ktls_ph_nl_helper_unregister_doit(struct sk_buff *skb,
 				      struct genl_info *info)
 {
-	return -EOPNOTSUPP;
+	return ktls_ph_helper_unregister(genl_info_net(info), info->snd_portid,
+					 info->extack);
+}
+
+/* Size of the ticket nest of an event-pop reply */
+static size_t ktls_ph_nl_ticket_size(const struct ktls_ph_event_ticket *t)
+{
+	return nla_total_size(0) +			/* the nest */
+		2 * nla_total_size(sizeof(u32)) +	/* lifetime, age-add */
+		nla_total_size(t->nonce_len) +
+		nla_total_size(t->ticket_len) +
+		nla_total_size(sizeof(u32)) +		/* max-early-data */
+		nla_total_size(t->ext_len) +
+		nla_total_size(t->psk_len) +
+		nla_total_size(sizeof(u64));		/* received-ms */
+}
+
+/* Size of the attributes of an event-pop reply */
+static size_t ktls_ph_nl_event_size(const struct ktls_ph_event *ev)
+{
+	size_t size;
+
+	size = 2 * nla_total_size(sizeof(u64)) +	/* id, cookie */
+		3 * nla_total_size(sizeof(u32)) +	/* type, role, peer-auth */
+		3 * nla_total_size(sizeof(u16)) +	/* suite, family, port */
+		nla_total_size(sizeof(ev->peer_addr)) +
+		nla_total_size(strlen(ev->server_name) + 1);
+	if (ev->type == KTLS_PH_EVENT_TYPE_TICKET)
+		size += ktls_ph_nl_ticket_size(&ev->ticket);
+	return size;
+}
+
+/**
+ * ktls_ph_nl_event_fits() - can an event-pop reply carry an event
+ * @ev: the event
+ *
+ * A nest is at most 65535 bytes long (nla_len): a ticket and extensions of
+ * nearly 64 KiB together, legal in a NewSessionTicket, are not.
+ *
+ * Return: true when the event can be popped.
+ */
+bool ktls_ph_nl_event_fits(const struct ktls_ph_event *ev)
+{
+	return ev->type != KTLS_PH_EVENT_TYPE_TICKET ||
+		ktls_ph_nl_ticket_size(&ev->ticket) <= U16_MAX;
+}
+
+static int ktls_ph_nl_ticket_fill(struct sk_buff *msg,
+				  const struct ktls_ph_event_ticket *t)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, KTLS_PH_A_EVENT_TICKET);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(msg, KTLS_PH_A_TICKET_LIFETIME, t->lifetime) ||
+	    nla_put_u32(msg, KTLS_PH_A_TICKET_AGE_ADD, t->age_add) ||
+	    nla_put(msg, KTLS_PH_A_TICKET_NONCE, t->nonce_len, t->nonce) ||
+	    nla_put(msg, KTLS_PH_A_TICKET_TICKET, t->ticket_len, t->ticket) ||
+	    (t->has_early_data &&
+	     nla_put_u32(msg, KTLS_PH_A_TICKET_MAX_EARLY_DATA,
+			 t->max_early_data)) ||
+	    nla_put(msg, KTLS_PH_A_TICKET_EXTENSIONS, t->ext_len, t->ext) ||
+	    nla_put(msg, KTLS_PH_A_TICKET_PSK, t->psk_len, t->psk) ||
+	    nla_put_uint(msg, KTLS_PH_A_TICKET_RECEIVED_MS, t->received_ms))
+		return -EMSGSIZE;
+	return nla_nest_end_safe(msg, nest) < 0 ? -EMSGSIZE : 0;
+}
+
+static int ktls_ph_nl_event_fill(struct sk_buff *msg,
+				 const struct ktls_ph_event *ev)
+{
+	if (nla_put_uint(msg, KTLS_PH_A_EVENT_ID, ev->id) ||
+	    nla_put_u32(msg, KTLS_PH_A_EVENT_TYPE, ev->type) ||
+	    nla_put_uint(msg, KTLS_PH_A_EVENT_COOKIE, ev->cookie) ||
+	    nla_put_u32(msg, KTLS_PH_A_EVENT_ROLE, ev->role) ||
+	    nla_put_u16(msg, KTLS_PH_A_EVENT_CIPHER_SUITE, ev->suite_id) ||
+	    nla_put_u32(msg, KTLS_PH_A_EVENT_PEER_AUTH, ev->peer_auth))
+		return -EMSGSIZE;
+	if (ev->family &&
+	    (nla_put_u16(msg, KTLS_PH_A_EVENT_FAMILY, ev->family) ||
+	     nla_put(msg, KTLS_PH_A_EVENT_PEER_ADDR,
+		     ev->family == AF_INET ? 4 : 16, ev->peer_addr) ||
+	     nla_put_be16(msg, KTLS_PH_A_EVENT_PEER_PORT, ev->peer_port)))
+		return -EMSGSIZE;
+	if (ev->server_name[0] &&
+	    nla_put_string(msg, KTLS_PH_A_EVENT_SERVER_NAME, ev->server_name))
+		return -EMSGSIZE;
+	if (ev->type == KTLS_PH_EVENT_TYPE_TICKET)
+		return ktls_ph_nl_ticket_fill(msg, &ev->ticket);
+	return 0;
 }
 
 int ktls_ph_nl_event_pop_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return -EOPNOTSUPP;
+	struct net *net = genl_info_net(info);
+	struct ktls_ph_event *ev;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	ev = ktls_ph_event_pop(net, info->snd_portid, info->extack);
+	if (IS_ERR(ev))
+		return PTR_ERR(ev);
+	/* sized exactly, so that netlink_trim() never copies the PSK */
+	msg = genlmsg_new(ktls_ph_nl_event_size(ev), GFP_KERNEL);
+	if (!msg) {
+		ktls_ph_event_unpop(net, info->snd_portid, ev);
+		return -ENOMEM;
+	}
+	hdr = genlmsg_iput(msg, info);
+	if (!hdr || ktls_ph_nl_event_fill(msg, ev)) {
+		memzero_explicit(msg->data, msg->len);
+		nlmsg_free(msg);
+		ktls_ph_event_unpop(net, info->snd_portid, ev);
+		NL_SET_ERR_MSG(info->extack, "cannot build the event-pop reply");
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	/* the reply is now the only copy of the PSK in the kernel */
+	ktls_ph_event_free(ev);
+	err = genlmsg_reply(msg, info);
+	ktls_ph_net_inc(net, err ? KTLS_PH_NS_EVENTS_DROPPED_ERROR :
+			KTLS_PH_NS_EVENTS_DELIVERED);
+	return err;
+}
+
+/**
+ * ktls_ph_nl_event_ready() - tell a helper that events are queued
+ * @net: its namespace
+ * @portid: its netlink port id
+ * @queued: number of events queued
+ *
+ * Best effort: the helper pops until the queue is empty, and when it
+ * starts, so a notification that cannot be sent is not missed.
+ *
+ * Context: process context (the helper's work item).
+ */
+void ktls_ph_nl_event_ready(struct net *net, u32 portid, u32 queued)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(nla_total_size(sizeof(u32)), GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &ktls_ph_nl_family, 0,
+			  KTLS_PH_CMD_EVENT_READY);
+	if (!hdr || nla_put_u32(msg, KTLS_PH_A_HELPER_QUEUED, queued)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_unicast(net, msg, portid);
 }

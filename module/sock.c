@@ -376,6 +376,8 @@ static void ktls_ph_wipe(struct ktls_ph_sock *ph)
 	ktls_ph_ks_free(&ph->tx_ks);
 	memzero_explicit(ph->rx_secret, sizeof(ph->rx_secret));
 	memzero_explicit(ph->tx_secret, sizeof(ph->tx_secret));
+	memzero_explicit(ph->res_secret, sizeof(ph->res_secret));
+	ph->has_res_secret = false;
 	kfree_sensitive(ph->hs.buf);
 	ph->hs.buf = NULL;
 	ph->hs.len = 0;
@@ -489,6 +491,23 @@ static int ktls_ph_check(struct sock *sk, const struct ktls_ph_attach_args *a,
 		NL_SET_ERR_MSG(extack, "role must be client or server");
 		return -EINVAL;
 	}
+	if (a->resumption_secret_len != (a->resumption_secret ?
+					 suite->hash_len : 0)) {
+		NL_SET_ERR_MSG(extack,
+			       "resumption-secret length does not match the cipher suite's hash");
+		return -EINVAL;
+	}
+	if (a->server_name &&
+	    strnlen(a->server_name, KTLS_PH_SERVER_NAME_MAX + 1) >
+	    KTLS_PH_SERVER_NAME_MAX) {
+		NL_SET_ERR_MSG(extack, "server-name is longer than 255 bytes");
+		return -EINVAL;
+	}
+	if (a->peer_auth > KTLS_PH_PEER_AUTH_PSK) {
+		NL_SET_ERR_MSG(extack,
+			       "peer-auth must be unknown, certificate or psk");
+		return -EINVAL;
+	}
 	*suitep = suite;
 	return 0;
 }
@@ -553,6 +572,15 @@ int ktls_ph_sock_attach(struct sock *sk, const struct ktls_ph_attach_args *a,
 	}
 	memcpy(ph->rx_secret, a->rx_secret, a->secret_len);
 	memcpy(ph->tx_secret, a->tx_secret, a->secret_len);
+	/* servers receive no tickets: their resumption secret is not kept */
+	if (a->resumption_secret && a->role == KTLS_PH_ROLE_CLIENT) {
+		memcpy(ph->res_secret, a->resumption_secret,
+		       a->resumption_secret_len);
+		ph->has_res_secret = true;
+	}
+	if (a->server_name)
+		strscpy(ph->server_name, a->server_name);
+	ph->peer_auth = a->peer_auth;
 	if (!try_module_get(THIS_MODULE)) {
 		err = -ENODEV;
 		goto out_unlock;

@@ -25,6 +25,7 @@ enum ktls_ph_sock_stat {
 	KTLS_PH_SS_UPDATE_REQUESTED,
 	KTLS_PH_SS_AUTO_REKEYS,
 	KTLS_PH_SS_HS_RECORDS,
+	KTLS_PH_SS_TICKETS,
 	KTLS_PH_SS_NUM
 };
 
@@ -47,6 +48,11 @@ enum ktls_ph_sock_stat {
  * @hs: reassembly of a handshake message split across records
  * @rx_work: processes handshake records a read_sock() reader stopped at
  * @rx_work_pending: @rx_work is queued; read_sock() readers wait for it
+ * @res_secret: resumption_master_secret given at attach, for ticket PSKs
+ *	(client sockets only); used under @rx_lock with @rx_ks
+ * @has_res_secret: @res_secret was given
+ * @peer_auth: how the peer authenticated (enum ktls_ph_peer_auth), from attach
+ * @server_name: server name given at attach, NUL-terminated ("": none)
  * @tx_lock: serialises writers and send rekeys
  * @tx_ks: key schedule for this side's secrets
  * @tx_secret: this side's current application traffic secret
@@ -78,6 +84,10 @@ struct ktls_ph_sock {
 	struct ktls_ph_hs_reasm hs;
 	struct work_struct rx_work;
 	bool rx_work_pending;
+	u8 res_secret[KTLS_PH_MAX_HASH_LEN];
+	bool has_res_secret;
+	u32 peer_auth;
+	char server_name[KTLS_PH_SERVER_NAME_MAX + 1];
 
 	struct mutex tx_lock;	/* writers and TX keys */
 	struct ktls_ph_ks tx_ks;

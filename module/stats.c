@@ -2,7 +2,8 @@
 /*
  * ktls_ph: per-network-namespace counters. /proc/net/ktls_ph shows one
  * "Name value" line per counter, in the style of /proc/net/netstat's
- * readers: counters only grow, except Active (sockets attached now).
+ * readers: counters only grow, except Active (sockets attached now) and
+ * HelperRegistered (1 while a helper daemon is registered).
  */
 #include <kunit/visibility.h>
 #include <linux/atomic.h>
@@ -38,13 +39,23 @@ static const char *const ktls_ph_net_stat_names[KTLS_PH_NS_NUM] = {
 	[KTLS_PH_NS_ALERT_SEND_ERRORS] = "AlertSendErrors",
 	[KTLS_PH_NS_REKEY_ERRORS] = "RekeyErrors",
 	[KTLS_PH_NS_KU_SEND_ERRORS] = "KeyUpdateSendErrors",
+	[KTLS_PH_NS_TICKETS_FORWARDED] = "TicketsForwarded",
+	[KTLS_PH_NS_TICKETS_NO_SECRET] = "TicketsNoSecret",
+	[KTLS_PH_NS_HELPER_REGISTERED] = "HelperRegistered",
+	[KTLS_PH_NS_EVENTS_QUEUED] = "EventsQueued",
+	[KTLS_PH_NS_EVENTS_DELIVERED] = "EventsDelivered",
+	[KTLS_PH_NS_EVENTS_DROPPED_NO_HELPER] = "EventsDroppedNoHelper",
+	[KTLS_PH_NS_EVENTS_DROPPED_QUEUE_FULL] = "EventsDroppedQueueFull",
+	[KTLS_PH_NS_EVENTS_DROPPED_UNREGISTER] = "EventsDroppedUnregister",
+	[KTLS_PH_NS_EVENTS_DROPPED_ERROR] = "EventsDroppedError",
 };
 
 /**
  * ktls_ph_net_add() - add to a counter of a network namespace
  * @net: the namespace
  * @s: which counter
- * @v: amount (negative only for KTLS_PH_NS_ACTIVE)
+ * @v: amount (negative only for the gauges KTLS_PH_NS_ACTIVE and
+ *	KTLS_PH_NS_HELPER_REGISTERED)
  */
 void ktls_ph_net_add(const struct net *net, enum ktls_ph_net_stat s, s64 v)
 {

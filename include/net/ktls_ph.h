@@ -14,6 +14,9 @@
 struct sock;
 struct netlink_ext_ack;
 
+/* Longest server name ATTACH takes (a DNS name, RFC 6066 3) */
+#define KTLS_PH_SERVER_NAME_MAX	255
+
 /**
  * struct ktls_ph_attach_args - what ATTACH hands the kernel
  * @role: KTLS_PH_ROLE_CLIENT or KTLS_PH_ROLE_SERVER (uapi/linux/ktls_ph.h)
@@ -25,8 +28,21 @@ struct netlink_ext_ack;
  *	0 = the module's default
  * @rekey_bytes: plaintext bytes per send key before an automatic
  *	KeyUpdate, 0 = no byte limit
+ * @resumption_secret: resumption_master_secret of the connection, from
+ *	which ktls_ph derives the PSK of each NewSessionTicket the server
+ *	sends and queues the ticket for the namespace's helper daemon
+ *	(Documentation/tickets.md); NULL: tickets are consumed, not forwarded.
+ *	Only client sockets use it (servers receive no tickets)
+ * @resumption_secret_len: its length, the suite's hash length (0 without)
+ * @server_name: server name the client asked for (SNI), NUL-terminated, at
+ *	most KTLS_PH_SERVER_NAME_MAX bytes; stored with each ticket. NULL or
+ *	"" for none
+ * @peer_auth: how the peer proved its identity in the handshake, enum
+ *	ktls_ph_peer_auth (uapi/linux/ktls_ph.h); stored with each ticket.
+ *	0 (KTLS_PH_PEER_AUTH_UNKNOWN) when the caller does not say
  *
- * The secrets are copied; the caller should wipe its own copies.
+ * The secrets and the server name are copied; the caller should wipe its
+ * own copies of the secrets.
  */
 struct ktls_ph_attach_args {
 	u32 role;
@@ -36,6 +52,10 @@ struct ktls_ph_attach_args {
 	size_t secret_len;
 	u64 rekey_records;
 	u64 rekey_bytes;
+	const u8 *resumption_secret;
+	size_t resumption_secret_len;
+	const char *server_name;
+	u32 peer_auth;
 };
 
 int ktls_ph_sock_attach(struct sock *sk, const struct ktls_ph_attach_args *a,
