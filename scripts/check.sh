@@ -139,8 +139,11 @@ for v in $variants; do
 	grep -E "^(\[.*\] )?Testing complete|run-kunit" "$logs/kunit-$v.log" | sed 's/^/    /'
 done
 step vm-smoke tests/vm-smoke.sh normal
+# ktls-phd against the module (its unit tests run in the userspace step)
+step ktls-phd-normal tests/ktls-phd/run.sh normal
 for v in $variants; do
 	step "keyupdate-$v" tests/keyupdate/run.sh "$v"
+	step "tickets-$v" tests/tickets/run.sh "$v"
 done
 
 echo "check: total time $(( $(date +%s) - t0 ))s; logs in out/check/"

@@ -52,7 +52,8 @@ if [ "$variant" = debug ]; then
 fi
 parts=${KU_PARTS:-$default_parts}
 kb=$("$top/scripts/build-kernel.sh" "$variant")
-out="$top/out/keyupdate-$variant"
+name=${KU_NAME:-keyupdate}
+out="$top/out/$name-$variant"
 rm -rf "$out"
 mkdir -p "$out/pki"
 "$top/scripts/build-module.sh" "$kb" "$out/modules" > "$out/module-build.log" 2>&1 ||
@@ -65,12 +66,13 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
 # modules; the exit status is the number of failures.
 {
 	echo "export PKI=$out/pki BIN=$top/userspace/build GUEST=$here"
+	echo "export PARTDIR=${KU_PARTDIR:-$here}"
 	[ -z "${SUITES:-}" ] || echo "export SUITES='$SUITES'"
 	echo "parts='$parts'"
 	cat <<'GUEST'
 total=0
 for part in $parts; do
-	sh "$GUEST/guest-$part.sh"
+	sh "$PARTDIR/guest-$part.sh"
 	r=$?
 	echo "ku-part $part: $r failures"
 	total=$((total + r))
@@ -84,13 +86,13 @@ rc=0
 start=$(date +%s)
 "$top/scripts/vm-run.sh" --kbuild "$kb" --script "$out/guest.sh" \
 	--ko "$out/modules/ktls_ph.ko" --add "$top/userspace/build" --add "$out/pki" \
-	--add "$here" --log "$out/console.log" --timeout "${KU_TIMEOUT:-2400}" || rc=$?
+	--add "$here" ${KU_PARTDIR:+--add "$KU_PARTDIR"} --log "$out/console.log" --timeout "${KU_TIMEOUT:-2400}" || rc=$?
 # guest-openssl.sh keeps its own (demo) format: "ku ok   SUITE: ..."
 tr -d '\r' < "$out/console.log" | sed -n '/KTLS_PH_VM: running test/,$p' |
 	grep -E "^(ku|  )" | grep -v "^ku summary: .* failures$" |
 	sed -e 's/^ku ok   \([A-Z0-9_]*\): /ku-client-openssl \1: ok /' \
 	    -e 's/^ku FAIL \([A-Z0-9_]*\): /ku-client-openssl \1: FAIL /' || true
 secs=$(( $(date +%s) - start ))
-[ $rc -eq 0 ] && echo "keyupdate[$variant]: passed (VM ${secs}s)" ||
-	echo "keyupdate[$variant]: FAILED ($rc, VM ${secs}s)"
+[ $rc -eq 0 ] && echo "$name[$variant]: passed (VM ${secs}s)" ||
+	echo "$name[$variant]: FAILED ($rc, VM ${secs}s)"
 exit $rc

@@ -21,11 +21,13 @@
 #include <unistd.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
 #include "common.h"
 #include "ktlsph.h"
+#include "ktlsph_ticket.h"
 
 #define PROG	"ktls-ph-client"
 
@@ -47,6 +49,8 @@ struct opts {
 	int stats;
 	uint64_t rekey_records;
 	uint64_t rekey_bytes;
+	const char *sess_in;
+	int no_rms;
 	const char *host;
 	const char *port;
 };
@@ -83,6 +87,12 @@ static void print_usage(FILE *f)
 		"  --rekey-records N     ... or every N records\n"
 		"  --stats               print the ktls_ph counters at the end (stderr)\n"
 		"  --no-attach           configure kTLS but do not attach ktls_ph\n"
+		"  --sess-in FILE        resume the TLS session in FILE (PEM \"SSL SESSION\n"
+		"                        PARAMETERS\", as from openssl s_client -sess_out\n"
+		"                        or a ticket ktls_ph stored); prints \"Reused,\n"
+		"                        TLSv1.3, ...\" or \"New, TLSv1.3, ...\" on stderr\n"
+		"  --no-resumption-secret  do not give ktls_ph the resumption master\n"
+		"                        secret (the server's tickets then get no PSK)\n"
 		"  --splice              receive data with splice() from the socket\n"
 		"                        into a pipe (then read() from the pipe)\n"
 		"  --sendfile            send data with sendfile() from a memfd\n"
@@ -103,6 +113,7 @@ enum {
 	OPT_CIPHERSUITE = 256, OPT_SNI, OPT_CAFILE, OPT_INSECURE, OPT_GET,
 	OPT_SEND, OPT_EXPECT, OPT_KU_EVERY, OPT_REQUEST_PEER, OPT_REKEY_BYTES,
 	OPT_REKEY_RECORDS, OPT_STATS, OPT_NO_ATTACH, OPT_SPLICE, OPT_SENDFILE,
+	OPT_SESS_IN, OPT_NO_RMS,
 };
 
 static const struct option longopts[] = {
@@ -121,6 +132,8 @@ static const struct option longopts[] = {
 	{ "no-attach", no_argument, NULL, OPT_NO_ATTACH },
 	{ "splice", no_argument, NULL, OPT_SPLICE },
 	{ "sendfile", no_argument, NULL, OPT_SENDFILE },
+	{ "sess-in", required_argument, NULL, OPT_SESS_IN },
+	{ "no-resumption-secret", no_argument, NULL, OPT_NO_RMS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -198,6 +211,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_SENDFILE:
 			o->sendfile = 1;
 			break;
+		case OPT_SESS_IN:
+			o->sess_in = optarg;
+			break;
+		case OPT_NO_RMS:
+			o->no_rms = 1;
+			break;
 		case 'h':
 			print_usage(stdout);
 			exit(0);
@@ -243,20 +262,46 @@ static void ssl_errors(const char *what)
 	ERR_print_errors_fp(stderr);
 }
 
+/* The session in PEM file @path, or NULL after a message. */
+static SSL_SESSION *read_session(const char *path)
+{
+	SSL_SESSION *sess;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, PROG ": --sess-in %s: %s\n", path,
+			strerror(errno));
+		return NULL;
+	}
+	sess = PEM_read_SSL_SESSION(f, NULL, NULL, NULL);
+	fclose(f);
+	if (!sess)
+		ssl_errors("--sess-in: no TLS session (PEM SSL SESSION PARAMETERS) in the file");
+	return sess;
+}
+
 /* Handshake on fd. Returns 0 with kTLS set up (and attached), or -1. */
 static int tls_setup(const struct opts *o, int fd)
 {
 	struct ktlsph_attach_args opt = { 0 };
 	const char *name = o->sni;
+	uint8_t rms[KTLSPH_MAX_SECRET];
+	SSL_SESSION *sess = NULL;
 	char err[512];
 	SSL_CTX *ctx;
 	SSL *ssl = NULL;
 	uint64_t cookie = 0;
 	int ret = -1, r;
 
-	ctx = SSL_CTX_new(TLS_client_method());
+	/*
+	 * ktlsph_ossl_ctx_new(): OpenSSL records the resumption master
+	 * secret for ktls_ph (and ktlsph_ossl_capture() is done).
+	 */
+	ctx = o->no_rms ? SSL_CTX_new(TLS_client_method()) :
+			  ktlsph_ossl_ctx_new(TLS_client_method());
 	if (!ctx) {
-		ssl_errors("SSL_CTX_new failed");
+		ssl_errors("creating the SSL_CTX failed");
 		return -1;
 	}
 	if (!SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) ||
@@ -284,13 +329,23 @@ static int tls_setup(const struct opts *o, int fd)
 		goto out;
 	}
 
+	if (o->sess_in) {
+		sess = read_session(o->sess_in);
+		if (!sess)
+			goto out;
+	}
+
 	ssl = SSL_new(ctx);
-	if (!ssl || !SSL_set_fd(ssl, fd)) {
+	if (!ssl || !SSL_set_fd(ssl, fd) ||
+	    (sess && !SSL_set_session(ssl, sess))) {
 		ssl_errors("SSL_new failed");
 		goto out;
 	}
 	if (!name && !host_is_ip(o->host))
 		name = o->host;
+	/* as s_client: the session's server name for an address */
+	if (!name && sess)
+		name = SSL_SESSION_get0_hostname(sess);
 	if (name && !SSL_set_tlsext_host_name(ssl, name)) {
 		ssl_errors("setting the server name failed");
 		goto out;
@@ -320,6 +375,17 @@ static int tls_setup(const struct opts *o, int fd)
 	fprintf(stderr, PROG ": handshake done: %s %s%s%s\n",
 		SSL_get_version(ssl), SSL_get_cipher_name(ssl),
 		name ? ", server name " : "", name ? name : "");
+	/* the line s_client prints */
+	fprintf(stderr, PROG ": %s, %s, Cipher is %s\n",
+		SSL_session_reused(ssl) ? "Reused" : "New",
+		SSL_get_version(ssl), SSL_get_cipher_name(ssl));
+	r = ktlsph_ossl_resumption_secret(ssl, rms, sizeof(rms));
+	OPENSSL_cleanse(rms, sizeof(rms));
+	if (!o->no_attach)
+		fprintf(stderr,
+			PROG ": resumption master secret: %s\n",
+			r > 0 ? "given to ktls_ph (the server's tickets get PSKs)" :
+			"none (the server's tickets get no PSK)");
 
 	opt.rekey_bytes = o->rekey_bytes;
 	opt.rekey_records = o->rekey_records;
@@ -341,6 +407,7 @@ static int tls_setup(const struct opts *o, int fd)
 out:
 	/* SSL_free() sends nothing: from here on the socket is kTLS's. */
 	SSL_free(ssl);
+	SSL_SESSION_free(sess);
 	SSL_CTX_free(ctx);
 	return ret;
 }

@@ -261,6 +261,13 @@ static int tls_setup(const struct opts *o, int fd)
 		next_seq(s, 0), next_seq(s, 1));
 	/* GnuTLS does not return a client's SNI name: pass it along */
 	opt.server_name = name;
+	/*
+	 * Nor the resumption master secret (Documentation/libktlsph.md):
+	 * ktls_ph consumes the server's tickets without a PSK for them.
+	 */
+	fprintf(stderr,
+		"%s: resumption master secret: none (GnuTLS does not give it out; the server's tickets get no PSK)\n",
+		PROG);
 	r = ktlsph_gnutls_attach_ex(s, fd, KTLSPH_ROLE_CLIENT, &opt, 1,
 				    &cookie, err, sizeof(err));
 	if (r) {

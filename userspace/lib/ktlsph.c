@@ -43,6 +43,10 @@
 static_assert(KTLSPH_MAX_SECRET == KTLS_PH_MAX_SECRET_LEN, "secret length");
 static_assert(KTLSPH_ROLE_CLIENT == KTLS_PH_ROLE_CLIENT, "role");
 static_assert(KTLSPH_ROLE_SERVER == KTLS_PH_ROLE_SERVER, "role");
+static_assert(KTLSPH_PEER_AUTH_UNKNOWN == KTLS_PH_PEER_AUTH_UNKNOWN, "auth");
+static_assert(KTLSPH_PEER_AUTH_CERTIFICATE == KTLS_PH_PEER_AUTH_CERTIFICATE,
+	      "auth");
+static_assert(KTLSPH_PEER_AUTH_PSK == KTLS_PH_PEER_AUTH_PSK, "auth");
 static_assert(sizeof(struct tls12_crypto_info_aes_gcm_256) <=
 	       sizeof(struct ktlsph_crypto_info), "crypto_info");
 static_assert(sizeof(struct tls12_crypto_info_chacha20_poly1305) <=
@@ -563,6 +567,8 @@ static int fill_attach(struct nl_msg *msg, const void *arg)
 	if (!ret && a->rekey_bytes)
 		ret = nla_put_u64(msg, KTLS_PH_A_SOCK_REKEY_BYTES,
 				  a->rekey_bytes);
+	if (!ret && a->peer_auth)
+		ret = nla_put_u32(msg, KTLS_PH_A_SOCK_PEER_AUTH, a->peer_auth);
 	return ret;
 }
 
@@ -590,6 +596,10 @@ int ktlsph_attach(int fd, const struct ktlsph_attach_args *a,
 	if (!a->secret_len || a->secret_len > KTLSPH_MAX_SECRET)
 		return fail(err, errlen, -EINVAL, "invalid secret length %zu",
 			    a->secret_len);
+	if (a->peer_auth < KTLSPH_PEER_AUTH_UNKNOWN ||
+	    a->peer_auth > KTLSPH_PEER_AUTH_PSK)
+		return fail(err, errlen, -EINVAL, "invalid peer_auth %d",
+			    a->peer_auth);
 	r.parse = parse_cookie;
 	r.arg = &c;
 	ret = ktlsph_request(KTLS_PH_CMD_ATTACH, 0, fill_attach, &req, &r,

@@ -40,6 +40,14 @@
 #define KTLSPH_ROLE_CLIENT	0
 #define KTLSPH_ROLE_SERVER	1
 
+/*
+ * How the peer proved its identity in the handshake, the values of enum
+ * ktls_ph_peer_auth (ktlsph_attach_args.peer_auth; stored with tickets).
+ */
+#define KTLSPH_PEER_AUTH_UNKNOWN	0
+#define KTLSPH_PEER_AUTH_CERTIFICATE	1
+#define KTLSPH_PEER_AUTH_PSK		2
+
 /* TLS record content types (RFC 8446 section 5.1). */
 #define KTLSPH_RT_ALERT		21
 #define KTLSPH_RT_HANDSHAKE	22
@@ -114,8 +122,13 @@ int ktlsph_ktls_setup(int fd, uint16_t suite, const uint8_t *tx_secret,
  *		kTLS TX key was derived from), @secret_len bytes
  * @rx_secret:	the peer's current application traffic secret
  * @resumption_secret: optional (NULL): resumption master secret,
- *		@secret_len bytes
+ *		@secret_len bytes (a client's: the PSKs of the server's
+ *		NewSessionTickets are derived from it)
  * @server_name: optional (NULL): the SNI name
+ * @peer_auth:	optional (0, KTLSPH_PEER_AUTH_UNKNOWN: not sent): how the
+ *		peer authenticated, KTLSPH_PEER_AUTH_CERTIFICATE (a full
+ *		handshake with its certificate) or KTLSPH_PEER_AUTH_PSK
+ *		(resumed, or an external PSK)
  * @rekey_records: send a KeyUpdate after this many records under one key
  *		(0: the module's default for the cipher)
  * @rekey_bytes: send a KeyUpdate after this many plaintext bytes (0: none)
@@ -130,6 +143,7 @@ struct ktlsph_attach_args {
 	const char *server_name;
 	uint64_t rekey_records;
 	uint64_t rekey_bytes;
+	int peer_auth;
 };
 
 /*
@@ -263,8 +277,12 @@ int ktlsph_ossl_attach(struct ssl_st *ssl, int fd, int role, char *err,
 
 /*
  * ktlsph_ossl_attach() with the optional attach arguments: @opt may give
- * server_name (default: the SSL's SNI name), rekey_records and rekey_bytes;
- * its other fields are ignored. @attach zero: only configure kTLS (the
+ * server_name (default: the SSL's SNI name), peer_auth (default: PSK if the
+ * handshake resumed a session, CERTIFICATE if the peer sent a certificate,
+ * else unknown), resumption_secret (a client's default: the one captured
+ * on an SSL_CTX made with ktlsph_ossl_ctx_new(), see ktlsph_ticket.h;
+ * none otherwise), rekey_records and rekey_bytes; its other fields are
+ * ignored. @attach zero: only configure kTLS (the
  * application then handles post-handshake messages itself). Stores the
  * socket cookie in *@cookie when attaching and @cookie is not NULL.
  */

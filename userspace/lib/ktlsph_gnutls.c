@@ -343,6 +343,23 @@ out:
 	return ret;
 }
 
+/*
+ * How the peer authenticated in @session's handshake: a resumed session (or
+ * an external PSK) is PSK, a certificate the peer sent CERTIFICATE.
+ */
+static int peer_auth(gnutls_session_t session)
+{
+	unsigned int n = 0;
+
+	if (gnutls_session_is_resumed(session) ||
+	    gnutls_auth_get_type(session) == GNUTLS_CRD_PSK)
+		return KTLSPH_PEER_AUTH_PSK;
+	if (gnutls_auth_get_type(session) == GNUTLS_CRD_CERTIFICATE &&
+	    gnutls_certificate_get_peers(session, &n) && n)
+		return KTLSPH_PEER_AUTH_CERTIFICATE;
+	return KTLSPH_PEER_AUTH_UNKNOWN;
+}
+
 /* The session's transport, if it is a socket, must be @fd. */
 static int check_fd(gnutls_session_t session, int fd, char *err,
 		    size_t errlen)
@@ -393,6 +410,9 @@ int ktlsph_gnutls_attach_ex(gnutls_session_t session, int fd, int role,
 	a.rx_secret = st.rx_secret;
 	if (opt) {
 		a.server_name = opt->server_name;
+		a.peer_auth = opt->peer_auth;
+		/* GnuTLS does not give it out: only the application's own */
+		a.resumption_secret = opt->resumption_secret;
 		a.rekey_records = opt->rekey_records;
 		a.rekey_bytes = opt->rekey_bytes;
 	}
@@ -400,6 +420,8 @@ int ktlsph_gnutls_attach_ex(gnutls_session_t session, int fd, int role,
 	    gnutls_server_name_get(session, name, &len, &type, 0) ==
 	    GNUTLS_E_SUCCESS && type == GNUTLS_NAME_DNS)
 		a.server_name = name;
+	if (!a.peer_auth)
+		a.peer_auth = peer_auth(session);
 
 	ret = ktlsph_ktls_setup(fd, st.suite, st.tx_secret, st.rx_secret,
 				st.secret_len, st.tx_seq, st.rx_seq, err,

@@ -127,8 +127,13 @@ int ktlsph_gnutls_attach(gnutls_session_t session, int fd, int role,
  * ktlsph_gnutls_attach() with the options of ktlsph_ossl_attach_ex(): @opt
  * may give server_name (default: a server's received SNI name; GnuTLS does
  * not return the name a client sent, so a client passes it here),
- * rekey_records and rekey_bytes; @attach zero only configures kTLS; the socket cookie
- * goes to *@cookie if not NULL.
+ * peer_auth (default: PSK for a resumed session or a PSK handshake,
+ * CERTIFICATE if the peer sent a certificate, else unknown),
+ * resumption_secret (none by default: GnuTLS 3.7 gives the resumption
+ * master secret to no callback and through no getter, so the tickets the
+ * server sends after the hand-over get no PSK; see
+ * Documentation/libktlsph.md), rekey_records and rekey_bytes; @attach zero
+ * only configures kTLS; the socket cookie goes to *@cookie if not NULL.
  */
 int ktlsph_gnutls_attach_ex(gnutls_session_t session, int fd, int role,
 			    const struct ktlsph_attach_args *opt, int attach,

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libktlsph OpenSSL glue: keep the application traffic secrets of an SSL
- * (keylog callback), then configure kTLS and attach ktls_ph right after the
- * handshake. See ktlsph.h and Documentation/libktlsph.md.
+ * (keylog callback) and, on an SSL_CTX made with ktlsph_ossl_ctx_new(), its
+ * resumption master secret (ktlsph_rms.c), then configure kTLS and attach
+ * ktls_ph right after the handshake. See ktlsph.h, ktlsph_ticket.h and
+ * Documentation/libktlsph.md.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -14,13 +16,20 @@
 
 #include "ktlsph.h"
 #include "ktlsph_int.h"
+#include "ktlsph_ticket.h"
+#include "ktlsph_ticket_int.h"
 
-/* Per-SSL ex_data: the captured application traffic secrets. */
+/*
+ * Per-SSL ex_data: the captured application traffic secrets and resumption
+ * master secret.
+ */
 struct ossl_secrets {
 	uint8_t c_ap[KTLSPH_MAX_SECRET];
 	uint8_t s_ap[KTLSPH_MAX_SECRET];
+	uint8_t rms[KTLSPH_MAX_SECRET];
 	size_t c_len;
 	size_t s_len;
+	size_t rms_len;
 };
 
 /* Per-SSL_CTX ex_data: the keylog callback installed before ours. */
@@ -69,7 +78,8 @@ static void keylog_cb(const SSL *ssl, const char *line)
 	struct ossl_secrets *sec;
 	struct ktlsph_keylog kl;
 	uint8_t cr[sizeof(kl.client_random)];
-	int client;
+	uint8_t rms[KTLSPH_MAX_SECRET];
+	int client, have_rms = 0;
 
 	cd = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ctx_idx);
 	if (cd && cd->prev)
@@ -77,12 +87,20 @@ static void keylog_cb(const SSL *ssl, const char *line)
 
 	if (ktlsph_keylog_parse(line, &kl))
 		return;
-	if (!strcmp(kl.label, "CLIENT_TRAFFIC_SECRET_0"))
+	if (!strcmp(kl.label, "CLIENT_TRAFFIC_SECRET_0")) {
 		client = 1;
-	else if (!strcmp(kl.label, "SERVER_TRAFFIC_SECRET_0"))
+		/*
+		 * libssl derived the resumption master secret in the same
+		 * step, on this thread: the provider of ktlsph_rms.c kept it
+		 * if this SSL's SSL_CTX uses it, and gives it only for this
+		 * very secret.
+		 */
+		have_rms = !ktlsph_rms_take(kl.secret, kl.secret_len, rms);
+	} else if (!strcmp(kl.label, "SERVER_TRAFFIC_SECRET_0")) {
 		client = 0;
-	else
+	} else {
 		goto out;
+	}
 	if (SSL_get_client_random(ssl, cr, sizeof(cr)) != sizeof(cr) ||
 	    memcmp(cr, kl.client_random, sizeof(cr)))
 		goto out;
@@ -99,12 +117,17 @@ static void keylog_cb(const SSL *ssl, const char *line)
 	if (client) {
 		memcpy(sec->c_ap, kl.secret, kl.secret_len);
 		sec->c_len = kl.secret_len;
+		if (have_rms) {
+			memcpy(sec->rms, rms, kl.secret_len);
+			sec->rms_len = kl.secret_len;
+		}
 	} else {
 		memcpy(sec->s_ap, kl.secret, kl.secret_len);
 		sec->s_len = kl.secret_len;
 	}
 out:
 	OPENSSL_cleanse(&kl, sizeof(kl));
+	OPENSSL_cleanse(rms, sizeof(rms));
 }
 
 int ktlsph_ossl_capture(SSL_CTX *ctx)
@@ -132,6 +155,45 @@ int ktlsph_ossl_capture(SSL_CTX *ctx)
 	}
 	SSL_CTX_set_read_ahead(ctx, 0);
 	return 0;
+}
+
+SSL_CTX *ktlsph_ossl_ctx_new(const SSL_METHOD *method)
+{
+	SSL_CTX *ctx;
+
+	if (!method || ktlsph_ossl_provider_load(NULL))
+		return NULL;
+	ctx = SSL_CTX_new_ex(NULL, KTLSPH_OSSL_PROPQ, method);
+	if (ctx && ktlsph_ossl_capture(ctx)) {
+		SSL_CTX_free(ctx);
+		ctx = NULL;
+	}
+	return ctx;
+}
+
+int ktlsph_ossl_resumption_secret(const SSL *ssl, uint8_t *out,
+				  size_t outlen)
+{
+	const struct ossl_secrets *sec = NULL;
+
+	if (ssl && ssl_idx >= 0)
+		sec = SSL_get_ex_data(ssl, ssl_idx);
+	if (!sec || !sec->rms_len)
+		return -ENOENT;
+	if (!out || outlen < sec->rms_len)
+		return -ENOSPC;
+	memcpy(out, sec->rms, sec->rms_len);
+	return (int)sec->rms_len;
+}
+
+/* How the peer authenticated in @ssl's handshake. */
+static int peer_auth(const SSL *ssl)
+{
+	if (SSL_session_reused(ssl))
+		return KTLSPH_PEER_AUTH_PSK;
+	if (SSL_get0_peer_certificate(ssl))
+		return KTLSPH_PEER_AUTH_CERTIFICATE;
+	return KTLSPH_PEER_AUTH_UNKNOWN;
 }
 
 int ktlsph_ossl_attach_ex(SSL *ssl, int fd, int role,
@@ -210,12 +272,20 @@ int ktlsph_ossl_attach_ex(SSL *ssl, int fd, int role,
 	a.rx_secret = role == KTLSPH_ROLE_CLIENT ? sec->s_ap : sec->c_ap;
 	if (opt) {
 		a.server_name = opt->server_name;
+		a.peer_auth = opt->peer_auth;
+		a.resumption_secret = opt->resumption_secret;
 		a.rekey_records = opt->rekey_records;
 		a.rekey_bytes = opt->rekey_bytes;
 	}
 	if (!a.server_name)
 		a.server_name = SSL_get_servername(ssl,
 						   TLSEXT_NAMETYPE_host_name);
+	if (!a.peer_auth)
+		a.peer_auth = peer_auth(ssl);
+	/* the PSKs of the tickets the server sends after the handshake */
+	if (!a.resumption_secret && role == KTLSPH_ROLE_CLIENT &&
+	    sec->rms_len == s->hash_len)
+		a.resumption_secret = sec->rms;
 
 	/* Nothing was sent or received under the application keys yet. */
 	ret = ktlsph_ktls_setup(fd, s->id, a.tx_secret, a.rx_secret,

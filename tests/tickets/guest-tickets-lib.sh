@@ -1,0 +1,93 @@
+# Helpers for the guest parts of tests/tickets/run.sh (sourced after
+# tests/keyupdate/guest-lib.sh; busybox sh).
+# shellcheck shell=dash
+# (busybox ash: POSIX sh plus local)
+# phd and store are for the sourcing script:
+# shellcheck disable=SC2034
+
+# nsv KEY: a counter of /proc/net/ktls_ph
+nsv() {
+	sed -n "s/^$1 *\([0-9]*\)$/\1/p" /proc/net/ktls_ph
+}
+
+# ns_snap: remember the namespace counters (ns_delta compares with them)
+ns_snap() {
+	cp /proc/net/ktls_ph /tmp/ns_before
+}
+
+# ns_delta KEY: how much KEY grew since ns_snap
+ns_delta() {
+	local b
+	b=$(sed -n "s/^$1 *\([0-9]*\)$/\1/p" /tmp/ns_before)
+	echo $(($(nsv "$1") - ${b:-0}))
+}
+
+# check_ns KEY=DELTA...: every namespace counter grew by exactly DELTA
+check_ns() {
+	local kv v
+	for kv in "$@"; do
+		v=$(ns_delta "${kv%%=*}")
+		[ "$v" = "${kv#*=}" ] ||
+			{ fail "/proc/net/ktls_ph: ${kv%%=*} grew by $v, expected ${kv#*=}"; return 1; }
+	done
+	return 0
+}
+
+# wait_ns KEY=DELTA...: up to 60 s for these counter deltas
+wait_ns() {
+	local i=0 kv ok
+	while [ $i -lt 300 ]; do
+		ok=1
+		for kv in "$@"; do
+			[ "$(ns_delta "${kv%%=*}")" = "${kv#*=}" ] || ok=0
+		done
+		[ $ok -eq 1 ] && return 0
+		sleep 0.2
+		i=$((i + 1))
+	done
+	check_ns "$@"
+}
+
+# wait_helper 0|1: up to 60 s for HelperRegistered to be this
+wait_helper() {
+	local i=0
+	while [ $i -lt 300 ]; do
+		[ "$(nsv HelperRegistered)" = "$1" ] && return 0
+		sleep 0.2
+		i=$((i + 1))
+	done
+	fail "HelperRegistered is $(nsv HelperRegistered), expected $1"
+}
+
+# start_phd STORE: ktls-phd with its ticket store in STORE, logging to
+# $d/phd_err; sets phd
+start_phd() {
+	$BIN/ktls-phd --store "$1" --log-level debug > "$d/phd_out" 2> "$d/phd_err" &
+	phd=$!
+	pids="$pids $phd"
+	wait_helper 1
+}
+
+# stored STORE: how many valid tickets the store holds
+stored() {
+	$BIN/ktls-ph ticket list --store "$1" 2>/dev/null | grep -c "^peer="
+}
+
+# wait_stored STORE N: up to 60 s for the store to hold N valid tickets
+wait_stored() {
+	local i=0
+	while [ $i -lt 300 ]; do
+		[ "$(stored "$1")" = "$2" ] && return 0
+		sleep 0.2
+		i=$((i + 1))
+	done
+	fail "store $1 holds $(stored "$1") tickets, expected $2"
+}
+
+# get_session STORE PEER FILE: the freshest ticket for PEER as a PEM session
+get_session() {
+	$BIN/ktls-ph ticket get --store "$1" --peer "$2" --out "$3" \
+		2> "$d/get_err" || { fail "ktls-ph ticket get $2 failed: $(cat "$d/get_err")"; return 1; }
+	grep -q "BEGIN SSL SESSION PARAMETERS" "$3" ||
+		{ fail "ktls-ph ticket get wrote no PEM session"; return 1; }
+}

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fuzz-replay-nst: run the NewSessionTicket fuzz target (fuzz_nst.c)
+ * without libFuzzer, e.g. built with gcc -fsanitize=address,undefined.
+ *
+ *	fuzz-replay-nst [-n RUNS] [-s SEED] [FILE|DIR]...
+ *
+ * Runs the target on each FILE and on each regular file in each DIR, then on
+ * RUNS pseudo-random inputs (default 0) from a fixed SEED (default 1): a
+ * quarter of them random bytes, the rest NewSessionTicket bodies built field
+ * by field (lifetimes around the 7-day limit, nonces and tickets of every
+ * size class, extensions of known, unknown and high types, some repeated,
+ * now and then thousands of them), some then corrupted: a length off by a
+ * little, the body cut short or extended, a bit flipped. Prints what the
+ * target saw. An invariant violation or a sanitizer report aborts the run.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../module/nst.h"
+#include "fuzz_nst.h"
+
+/* The fixed fields, the largest nonce and ticket, the largest block, slack */
+#define GEN_INPUT_MAX	(9 + 255 + 2 + 0xffff + 2 + 0xffff + 16)
+
+static unsigned long inputs, files;
+static size_t total_bytes;
+static uint64_t rng = 1;
+
+static void run(const uint8_t *data, size_t size)
+{
+	uint8_t *copy = malloc(size ? size : 1);
+
+	/* An exact-size copy, so that reads past the input are caught */
+	if (!copy) {
+		perror("fuzz-replay-nst");
+		exit(1);
+	}
+	memcpy(copy, data, size);
+	fuzz_nst_one_input(copy, size);
+	free(copy);
+	inputs++;
+	total_bytes += size;
+}
+
+static int run_file(const char *path)
+{
+	static uint8_t buf[GEN_INPUT_MAX];
+	size_t size;
+	FILE *f;
+
+	f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "fuzz-replay-nst: %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	size = fread(buf, 1, sizeof(buf), f);
+	if (ferror(f) || !feof(f)) {
+		fprintf(stderr, "fuzz-replay-nst: %s: read error or over %zu bytes\n",
+			path, sizeof(buf));
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	run(buf, size);
+	files++;
+	return 0;
+}
+
+static int run_path(const char *path)
+{
+	char name[4096];
+	struct dirent *de;
+	struct stat st;
+	int err = 0;
+	DIR *dir;
+
+	if (stat(path, &st)) {
+		fprintf(stderr, "fuzz-replay-nst: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return run_file(path);
+	dir = opendir(path);
+	if (!dir) {
+		fprintf(stderr, "fuzz-replay-nst: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(name, sizeof(name), "%s/%s", path, de->d_name);
+		if (!stat(name, &st) && S_ISREG(st.st_mode) && run_file(name))
+			err = -1;
+	}
+	closedir(dir);
+	return err;
+}
+
+/* xorshift64*: the same inputs for the same seed everywhere */
+static uint32_t rnd32(void)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return (uint32_t)((rng * 0x2545f4914f6cdd1dULL) >> 32);
+}
+
+static uint32_t rnd(uint32_t below)
+{
+	return rnd32() % below;
+}
+
+static uint8_t *put16(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v;
+	return p + 2;
+}
+
+static uint8_t *put32(uint8_t *p, uint32_t v)
+{
+	p = put16(p, v >> 16);
+	return put16(p, v);
+}
+
+static uint8_t *put_random(uint8_t *p, size_t n)
+{
+	while (n--)
+		*p++ = rnd(256);
+	return p;
+}
+
+static uint32_t gen_lifetime(void)
+{
+	static const uint32_t lifetimes[] = {
+		0, 1, 30, 7200, 86400, 604799, 604800, 604801, 0xffffffff,
+	};
+
+	if (rnd(4))
+		return lifetimes[rnd(sizeof(lifetimes) / sizeof(uint32_t))];
+	return rnd(4) ? rnd(604801) : rnd32();
+}
+
+/* A length of some size class, up to @max */
+static uint32_t gen_len(uint32_t max)
+{
+	uint32_t len;
+
+	switch (rnd(8)) {
+	case 0:
+		len = 0;
+		break;
+	case 1:
+		len = max;
+		break;
+	case 2:
+		len = rnd(max + 1);
+		break;
+	default:
+		len = 1 + rnd(32);
+		break;
+	}
+	return len < max ? len : max;
+}
+
+/* An extension type: early_data, small, GREASE, any, or one seen before */
+static uint32_t gen_type(const uint32_t *types, size_t n)
+{
+	switch (rnd(8)) {
+	case 0:
+	case 1:
+		return KTLS_PH_EXT_EARLY_DATA;
+	case 2:
+	case 3:
+		return rnd(64);
+	case 4:
+		return 0x0a0a + 0x1010 * rnd(16);
+	case 5:
+		return rnd(0x10000);
+	default:
+		return n ? types[rnd(n)] : rnd(0x10000);
+	}
+}
+
+/* Extensions into @p, at most @room bytes: the block's length */
+static size_t gen_extensions(uint8_t *p, size_t room)
+{
+	static uint32_t types[0x10000 / 4];
+	uint32_t type, len, stride, n = 0, i, max;
+	uint8_t *start = p;
+
+	if (!rnd(1024)) {
+		/* one extension filling @room bytes */
+		p = put16(p, rnd(0x10000));
+		p = put16(p, room - 4);
+		put_random(p, room - 4);
+		return room;
+	}
+	if (!rnd(256)) {
+		/* thousands of empty extensions, types spread by an odd stride */
+		max = 1 + rnd(room / 4);
+		stride = 1 + 2 * rnd(0x8000);
+		type = rnd(0x10000);
+		for (i = 0; i < max; i++) {
+			p = put16(p, type);
+			p = put16(p, 0);
+			type = (type + stride) & 0xffff;
+		}
+		if (max > 1 && rnd(2))	/* one repeat */
+			put16(start + 4 * rnd(max), start[0] << 8 | start[1]);
+		return p - start;
+	}
+	for (max = rnd(4) ? rnd(5) : rnd(64); n < max; n++) {
+		type = gen_type(types, n);
+		if (type == KTLS_PH_EXT_EARLY_DATA)
+			len = rnd(8) ? 4 : rnd(9);
+		else
+			len = rnd(4) ? rnd(9) : rnd(300);
+		if ((size_t)(p - start) + 4 + len > room)
+			break;
+		types[n] = type;
+		p = put16(p, type);
+		p = put16(p, len);
+		p = put_random(p, len);
+	}
+	return p - start;
+}
+
+static size_t gen_nst(uint8_t *out)
+{
+	uint8_t *p = out, *ext_len_at;
+	size_t nonce_len, ticket_len, ext_len, len;
+	uint32_t delta;
+
+	p = put32(p, gen_lifetime());
+	p = put32(p, rnd32());
+	nonce_len = gen_len(255);
+	*p++ = nonce_len;
+	p = put_random(p, nonce_len);
+	ticket_len = rnd(8) ? 1 + rnd(200) : gen_len(0xffff);
+	p = put16(p, ticket_len);
+	p = put_random(p, ticket_len);
+	ext_len_at = p;
+	/* 0xffff: one more than extensions<0..2^16-2> allows */
+	ext_len = gen_extensions(p + 2, rnd(2) ? 0xfffe : 0xffff);
+	put16(ext_len_at, ext_len);
+	len = p + 2 + ext_len - out;
+
+	switch (rnd(16)) {
+	case 0:		/* a length field off by -2 to 2 */
+		delta = rnd(5) - 2;
+		p = out + 9 + nonce_len;
+		switch (rnd(3)) {
+		case 0:
+			out[8] += delta;
+			break;
+		case 1:
+			put16(p, ticket_len + delta);
+			break;
+		default:
+			put16(ext_len_at, ext_len + delta);
+			break;
+		}
+		break;
+	case 1:		/* cut short */
+		len = rnd(len + 1);
+		break;
+	case 2:		/* trailing bytes */
+		delta = 1 + rnd(4);
+		put_random(out + len, delta);
+		len += delta;
+		break;
+	case 3:		/* a bit flipped */
+		out[rnd(len)] ^= 1 << rnd(8);
+		break;
+	}
+	return len;
+}
+
+static size_t gen_input(uint8_t *out)
+{
+	size_t len;
+
+	if (!rnd(4)) {
+		len = rnd(rnd(8) ? 64 : 512);
+		put_random(out, len);
+		return len;
+	}
+	return gen_nst(out);
+}
+
+int main(int argc, char **argv)
+{
+	static uint8_t input[GEN_INPUT_MAX];
+	unsigned long runs = 0, seed = 1, i;
+	int opt, err = 0;
+
+	while ((opt = getopt(argc, argv, "n:s:")) != -1) {
+		switch (opt) {
+		case 'n':
+			runs = strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			seed = strtoul(optarg, NULL, 0);
+			break;
+		default:
+			fprintf(stderr,
+				"usage: fuzz-replay-nst [-n RUNS] [-s SEED] [FILE|DIR]...\n");
+			return 2;
+		}
+	}
+	for (; optind < argc; optind++)
+		if (run_path(argv[optind]))
+			err = 1;
+	rng = seed ? seed : 1;
+	for (i = 0; i < runs; i++)
+		run(input, gen_input(input));
+
+	printf("fuzz-replay-nst: %lu inputs (%lu files, %lu random, seed %lu), %zu bytes\n",
+	       inputs, files, runs, seed, total_bytes);
+	for (i = 0; i < FUZZ_NST_NR_EVENTS; i++)
+		printf("  %-40s %lu\n", fuzz_nst_event_names[i],
+		       fuzz_nst_events[i]);
+	if (err)
+		printf("fuzz-replay-nst: some files could not be read\n");
+	else
+		printf("fuzz-replay-nst: no invariant violated\n");
+	return err;
+}
