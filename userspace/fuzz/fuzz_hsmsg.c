@@ -20,9 +20,10 @@
  * The records go through ktls_ph_hs_feed(); its callback mirrors
  * ktls_ph_rx_msg() in module/keyupdate.c for a client socket (without the
  * rekey and the counters): a bad KeyUpdate, a KeyUpdate that does not end
- * its record and any message other than KeyUpdate or NewSessionTicket are
- * fatal and end the input (the kernel fails the socket), as are the
- * errors of ktls_ph_hs_feed() itself.
+ * its record, a NewSessionTicket module/nst.c refuses and any message
+ * other than KeyUpdate or NewSessionTicket are fatal and end the input
+ * (the kernel fails the socket), as are the errors of ktls_ph_hs_feed()
+ * itself.
  *
  * Invariants, checked with abort():
  * - ktls_ph_hs_next() returns what RFC 8446 framing, computed here
@@ -44,6 +45,7 @@
 #include <string.h>
 
 #include "../../module/hsmsg.h"
+#include "../../module/nst.h"
 #include "fuzz_hsmsg.h"
 
 /*
@@ -60,7 +62,7 @@ const char * const fuzz_hsmsg_event_names[FUZZ_NR_EVENTS] = {
 	[FUZZ_RECORDS] = "records",
 	[FUZZ_MESSAGES] = "messages",
 	[FUZZ_KEY_UPDATES] = "KeyUpdates accepted",
-	[FUZZ_TICKETS] = "NewSessionTickets consumed",
+	[FUZZ_TICKETS] = "NewSessionTickets accepted",
 	[FUZZ_TAILS] = "partial messages kept",
 	[FUZZ_ERR_EMPTY] = "error: zero-length record",
 	[FUZZ_ERR_TOO_LONG] = "error: declared length too long",
@@ -68,6 +70,7 @@ const char * const fuzz_hsmsg_event_names[FUZZ_NR_EVENTS] = {
 	[FUZZ_ERR_ILLEGAL] = "error: KeyUpdate illegal_parameter",
 	[FUZZ_ERR_NOT_LAST] = "error: KeyUpdate not last in record",
 	[FUZZ_ERR_UNEXPECTED] = "error: unexpected message",
+	[FUZZ_ERR_TICKET] = "error: NewSessionTicket decode_error/illegal_parameter",
 };
 
 /* The part of struct ktls_ph_sock the receive path uses, and bookkeeping */
@@ -190,9 +193,18 @@ static int fuzz_rx_msg(void *arg, const struct ktls_ph_hs_msg *m, bool last)
 	switch (m->type) {
 	case KTLS_PH_HS_KEY_UPDATE:
 		return fuzz_rx_key_update(ph, m, last);
-	case KTLS_PH_HS_NEW_SESSION_TICKET:
+	case KTLS_PH_HS_NEW_SESSION_TICKET: {
+		/* ktls_ph_ticket_rx() on a client socket, up to the event */
+		struct ktls_ph_nst nst;
+		int alert = ktls_ph_nst_parse(m, &nst);
+
+		FUZZ_CHECK(alert == 0 || alert == KTLS_PH_ALERT_DECODE_ERROR ||
+			   alert == KTLS_PH_ALERT_ILLEGAL_PARAMETER);
+		if (alert)
+			return fuzz_fatal(ph, FUZZ_ERR_TICKET, -EPROTO);
 		fuzz_hsmsg_events[FUZZ_TICKETS]++;
 		return 0;
+	}
 	}
 	return fuzz_fatal(ph, FUZZ_ERR_UNEXPECTED, -EPROTO);
 }

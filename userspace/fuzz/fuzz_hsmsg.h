@@ -17,7 +17,7 @@ enum fuzz_hsmsg_event {
 	FUZZ_RECORDS,		/* records passed to the model */
 	FUZZ_MESSAGES,		/* complete messages found */
 	FUZZ_KEY_UPDATES,	/* KeyUpdates accepted */
-	FUZZ_TICKETS,		/* NewSessionTickets consumed */
+	FUZZ_TICKETS,		/* NewSessionTickets accepted */
 	FUZZ_TAILS,		/* partial messages kept for the next record */
 	FUZZ_ERR_EMPTY,		/* zero-length record */
 	FUZZ_ERR_TOO_LONG,	/* declared length over KTLS_PH_HS_MAX_MSG */
@@ -25,6 +25,7 @@ enum fuzz_hsmsg_event {
 	FUZZ_ERR_ILLEGAL,	/* KeyUpdate request_update not 0 or 1 */
 	FUZZ_ERR_NOT_LAST,	/* KeyUpdate not at the end of its record */
 	FUZZ_ERR_UNEXPECTED,	/* any other message type */
+	FUZZ_ERR_TICKET,	/* NewSessionTicket refused by nst.c */
 	FUZZ_NR_EVENTS
 };
 
