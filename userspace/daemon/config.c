@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config.h"
 #include "log.h"
@@ -27,23 +28,37 @@ enum phd_key {
 	KEY_STORE_MAX_PER_PEER,
 	KEY_STORE_PRUNE_INTERVAL,
 	KEY_LOG_LEVEL,
+	KEY_PHA_CERTIFICATE,
+	KEY_PHA_KEY,
+	KEY_PHA_DECLINE,
+	KEY_PHA_ALLOW_PEER,
+	KEY_PHA_DECLINE_PEER,
+	KEY_PHA_CA_FILE,
+	KEY_PHA_CA_DIR,
+	KEY_PHA_REQUIRE_CERTIFICATE,
 	KEY_NUM
 };
 
 static const struct {
 	const char *section;
 	const char *key;
+	int multi;		/* may be given more than once */
 } phd_keys[KEY_NUM] = {
 	[KEY_STORE_DIRECTORY] = { "store", "directory" },
 	[KEY_STORE_MAX_PER_PEER] = { "store", "max_per_peer" },
 	[KEY_STORE_PRUNE_INTERVAL] = { "store", "prune_interval" },
 	[KEY_LOG_LEVEL] = { "log", "level" },
+	[KEY_PHA_CERTIFICATE] = { "pha", "certificate" },
+	[KEY_PHA_KEY] = { "pha", "key" },
+	[KEY_PHA_DECLINE] = { "pha", "decline" },
+	[KEY_PHA_ALLOW_PEER] = { "pha", "allow_peer", 1 },
+	[KEY_PHA_DECLINE_PEER] = { "pha", "decline_peer", 1 },
+	[KEY_PHA_CA_FILE] = { "pha", "ca_file" },
+	[KEY_PHA_CA_DIR] = { "pha", "ca_dir" },
+	[KEY_PHA_REQUIRE_CERTIFICATE] = { "pha", "require_certificate" },
 };
 
-/*
- * Sections this version knows. [pha] is reserved for post-handshake
- * authentication (the next version): accepted, but it has no keys yet.
- */
+/* Sections this version knows. */
 static const char *const phd_sections[] = { "store", "log", "pha" };
 
 void phd_config_defaults(struct phd_config *c)
@@ -84,6 +99,110 @@ static int parse_uint(const char *s, unsigned long min, unsigned long max,
 	if (errno || *end || v < min || v > max)
 		return -1;
 	*out = (unsigned int)v;
+	return 0;
+}
+
+/* yes/no, true/false, on/off, 1/0 (case does not matter), or -1. */
+static int parse_bool(const char *s)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (!strcasecmp(s, yes[i]))
+			return 1;
+		if (!strcasecmp(s, no[i]))
+			return 0;
+	}
+	return -1;
+}
+
+static int set_path(char *dst, size_t size, const char *key,
+		    const char *value, char *err, size_t errlen)
+{
+	if (value[0] != '/')
+		return seterr(err, errlen,
+			      "[pha] %s must be an absolute path, not '%s'",
+			      key, value);
+	if (strlen(value) >= size)
+		return seterr(err, errlen, "[pha] %s is too long", key);
+	snprintf(dst, size, "%s", value);
+	return 0;
+}
+
+static int host_char_ok(int ch)
+{
+	return isalnum(ch) || ch == '.' || ch == '-' || ch == '_' ||
+	       ch == ':';
+}
+
+int phd_pha_rule_parse(struct phd_pha_rule *r, const char *value, char *err,
+		       size_t errlen)
+{
+	const char *host = value, *port = NULL, *colon, *end;
+	unsigned int p = 0;
+	size_t len, i;
+
+	if (value[0] == '[') {
+		/* [IPv6]:port or [IPv6] */
+		end = strchr(value, ']');
+		if (!end || end == value + 1 ||
+		    (end[1] && (end[1] != ':' || !end[2])))
+			return seterr(err, errlen,
+				      "peer '%s' is not HOST[:PORT] or [IPV6]:PORT",
+				      value);
+		host = value + 1;
+		len = (size_t)(end - host);
+		if (end[1])
+			port = end + 2;
+	} else {
+		colon = strchr(value, ':');
+		/* one colon: HOST:PORT; more: a bare IPv6 address */
+		if (colon && !strchr(colon + 1, ':')) {
+			len = (size_t)(colon - value);
+			port = colon + 1;
+		} else {
+			len = strlen(value);
+		}
+	}
+	if (!len || len > PHD_PHA_HOST_MAX)
+		return seterr(err, errlen, "peer '%s': bad host length", value);
+	if (!(len == 1 && host[0] == '*')) {
+		for (i = 0; i < len; i++)
+			if (!host_char_ok((unsigned char)host[i]))
+				return seterr(err, errlen,
+					      "peer '%s': bad character in host name or address",
+					      value);
+		if (value[0] == '[' && !memchr(host, ':', len))
+			return seterr(err, errlen,
+				      "peer '%s': brackets are for IPv6 addresses",
+				      value);
+	}
+	if (port && parse_uint(port, 1, 65535, &p))
+		return seterr(err, errlen,
+			      "peer '%s': port must be a number from 1 to 65535",
+			      value);
+	memcpy(r->host, host, len);
+	r->host[len] = '\0';
+	r->port = p;
+	return 0;
+}
+
+static int add_rule(struct phd_pha_config *pc, int allow, const char *key,
+		    const char *value, char *err, size_t errlen)
+{
+	struct phd_pha_rule r;
+	char msg[320];
+
+	if (pc->nrules >= PHD_PHA_MAX_RULES)
+		return seterr(err, errlen,
+			      "[pha] too many allow_peer/decline_peer rules (at most %d)",
+			      PHD_PHA_MAX_RULES);
+	if (phd_pha_rule_parse(&r, value, msg, sizeof(msg)))
+		return seterr(err, errlen, "[pha] %s: %s", key, msg);
+	r.allow = allow;
+	pc->rules[pc->nrules++] = r;
 	return 0;
 }
 
@@ -140,6 +259,34 @@ static int set_key(struct phd_config *c, int k, const char *value,
 				      value);
 		c->log_level = level;
 		return 0;
+	case KEY_PHA_CERTIFICATE:
+		return set_path(c->pha.certificate, sizeof(c->pha.certificate),
+				"certificate", value, err, errlen);
+	case KEY_PHA_KEY:
+		return set_path(c->pha.key, sizeof(c->pha.key), "key", value,
+				err, errlen);
+	case KEY_PHA_CA_FILE:
+		return set_path(c->pha.ca_file, sizeof(c->pha.ca_file),
+				"ca_file", value, err, errlen);
+	case KEY_PHA_CA_DIR:
+		return set_path(c->pha.ca_dir, sizeof(c->pha.ca_dir), "ca_dir",
+				value, err, errlen);
+	case KEY_PHA_DECLINE:
+	case KEY_PHA_REQUIRE_CERTIFICATE:
+		level = parse_bool(value);
+		if (level < 0)
+			return seterr(err, errlen,
+				      "[pha] %s must be yes or no, not '%s'",
+				      phd_keys[k].key, value);
+		if (k == KEY_PHA_DECLINE)
+			c->pha.decline = level;
+		else
+			c->pha.require_certificate = level;
+		return 0;
+	case KEY_PHA_ALLOW_PEER:
+		return add_rule(&c->pha, 1, "allow_peer", value, err, errlen);
+	case KEY_PHA_DECLINE_PEER:
+		return add_rule(&c->pha, 0, "decline_peer", value, err, errlen);
 	}
 	return seterr(err, errlen, "internal error: key %d", k);
 }
@@ -150,14 +297,9 @@ int phd_config_set(struct phd_config *c, const char *section,
 {
 	int k = find_key(section, key);
 
-	if (k < 0) {
-		if (!strcmp(section, "pha"))
-			return seterr(err, errlen,
-				      "unknown key '%s' in [pha]: post-handshake authentication is not implemented in this version",
-				      key);
+	if (k < 0)
 		return seterr(err, errlen, "unknown key '%s' in [%s]", key,
 			      section);
-	}
 	return set_key(c, k, value, err, errlen);
 }
 
@@ -250,7 +392,7 @@ int phd_config_parse(struct phd_config *c, FILE *f, const char *name,
 			break;
 		}
 		k = find_key(section, key);
-		if (k >= 0 && seen[k]) {
+		if (k >= 0 && seen[k] && !phd_keys[k].multi) {
 			ret = seterr(err, errlen,
 				     "%s:%u: '%s' given twice in [%s] (first on line %u)",
 				     name, lineno, key, section, seen[k]);

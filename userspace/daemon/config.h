@@ -9,7 +9,15 @@
  *   prune_interval = 60
  *   [log]
  *   level = info
- *   [pha]      (reserved for post-handshake authentication: no keys yet)
+ *   [pha]      (post-handshake authentication, see pha.h; not wired yet)
+ *   certificate = /etc/ktls-phd/client-chain.pem
+ *   key = /etc/ktls-phd/client-key.pem
+ *   decline = no
+ *   decline_peer = host[:port]     (repeatable; first matching rule wins)
+ *   allow_peer = host[:port]       (repeatable)
+ *   ca_file = /etc/ssl/certs/ca-certificates.crt
+ *   ca_dir = /etc/ssl/certs
+ *   require_certificate = no
  */
 #ifndef PHD_CONFIG_H
 #define PHD_CONFIG_H
@@ -25,11 +33,41 @@
 #define PHD_DEFAULT_PRUNE	60
 #define PHD_PRUNE_LIMIT		86400
 
+/* [pha]: post-handshake authentication (pha.h). */
+#define PHD_PHA_MAX_RULES	64
+#define PHD_PHA_HOST_MAX	253
+
+/*
+ * A peer rule: "allow_peer" or "decline_peer" = HOST[:PORT]. HOST is a
+ * server name (compared without case), an IPv4 or IPv6 address (an IPv6
+ * address with a port is written [ADDR]:PORT) or "*" (any peer); PORT 0
+ * means any port.
+ */
+struct phd_pha_rule {
+	char host[PHD_PHA_HOST_MAX + 1];
+	unsigned int port;
+	int allow;			/* 1: allow_peer, 0: decline_peer */
+};
+
+struct phd_pha_config {
+	/* client role: answering a server's CertificateRequest */
+	char certificate[PATH_MAX];	/* PEM chain, leaf first; "" none */
+	char key[PATH_MAX];		/* PEM private key; "" none */
+	int decline;			/* default when no rule matches */
+	unsigned int nrules;
+	struct phd_pha_rule rules[PHD_PHA_MAX_RULES];	/* file order */
+	/* server role: checking a client's Certificate */
+	char ca_file[PATH_MAX];		/* PEM CA certificates; "" none */
+	char ca_dir[PATH_MAX];		/* c_rehash directory; "" none */
+	int require_certificate;	/* empty Certificate: alert 116 */
+};
+
 struct phd_config {
 	char store_dir[PATH_MAX];	/* absolute path */
 	unsigned int max_per_peer;	/* 1 .. PHD_MAX_PER_PEER_LIMIT */
 	unsigned int prune_interval;	/* seconds, 0: only at start */
 	int log_level;			/* PHD_LOG_* */
+	struct phd_pha_config pha;
 };
 
 void phd_config_defaults(struct phd_config *c);
@@ -58,5 +96,12 @@ int phd_config_load(struct phd_config *c, const char *path, char *err,
 int phd_config_set(struct phd_config *c, const char *section,
 		   const char *key, const char *value, char *err,
 		   size_t errlen);
+
+/*
+ * Parse a peer rule value "HOST[:PORT]" into @r (allow left alone).
+ * Returns 0 or -EINVAL with the reason in @err.
+ */
+int phd_pha_rule_parse(struct phd_pha_rule *r, const char *value, char *err,
+		       size_t errlen);
 
 #endif /* PHD_CONFIG_H */

@@ -5,7 +5,6 @@
  * read in the error callback, as libktlsph does.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 
 #include <openssl/crypto.h>
 
+#include "ktlsph_int.h"
 #include "log.h"
 #include "netlink.h"
 
@@ -61,21 +61,6 @@ struct phd_nl {
 /* libnl's recv hook has no argument: the daemon has one socket. */
 static struct phd_nl *phd_nl_current;
 
-static int nlerr(char *err, size_t errlen, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int nlerr(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
-
 /* A libnl error code as a negative errno. */
 static int nlerr_to_errno(int e)
 {
@@ -103,31 +88,11 @@ static int nlerr_to_errno(int e)
 	}
 }
 
-static void parse_extack(struct phd_req *r, void *attrs, int len)
-{
-	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-
-	if (len <= 0 || nla_parse(tb, NLMSGERR_ATTR_MAX, attrs, len, NULL))
-		return;
-	if (tb[NLMSGERR_ATTR_MSG])
-		snprintf(r->msg, sizeof(r->msg), "%.*s",
-			 nla_len(tb[NLMSGERR_ATTR_MSG]),
-			 (const char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
-	else if (tb[NLMSGERR_ATTR_MISS_TYPE])
-		snprintf(r->msg, sizeof(r->msg), "missing attribute %u",
-			 nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]));
-	else if (tb[NLMSGERR_ATTR_OFFS])
-		snprintf(r->msg, sizeof(r->msg),
-			 "invalid attribute at offset %u",
-			 nla_get_u32(tb[NLMSGERR_ATTR_OFFS]));
-}
-
 static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
 	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
 	struct phd_nl *nl = arg;
 	struct phd_req *r = nl->req;
-	size_t off = sizeof(*e);
 
 	(void)nla;
 	if (!r || nlh->nlmsg_seq != r->seq) {
@@ -137,13 +102,7 @@ static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	}
 	r->done = 1;
 	r->error = e->error < 0 ? e->error : -EPROTO;
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return NL_STOP;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
-	if (nlh->nlmsg_len >= NLMSG_HDRLEN + off)
-		parse_extack(r, (char *)e + off,
-			     nlh->nlmsg_len - NLMSG_HDRLEN - off);
+	ktlsph_nlmsgerr_extack(e, r->msg, sizeof(r->msg));
 	return NL_STOP;
 }
 
@@ -261,19 +220,19 @@ struct phd_nl *phd_nl_open(char *err, size_t errlen)
 
 	nl = calloc(1, sizeof(*nl));
 	if (!nl) {
-		nlerr(err, errlen, -ENOMEM, "out of memory");
+		fail(err, errlen, -ENOMEM, "out of memory");
 		return NULL;
 	}
 	nl->sk = nl_socket_alloc();
 	nl->cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!nl->sk || !nl->cb) {
-		nlerr(err, errlen, -ENOMEM, "out of memory");
+		fail(err, errlen, -ENOMEM, "out of memory");
 		goto fail;
 	}
 	ret = genl_connect(nl->sk);
 	if (ret < 0) {
-		nlerr(err, errlen, ret, "generic netlink connect: %s",
-		      nl_geterror(ret));
+		fail(err, errlen, ret, "generic netlink connect: %s",
+		     nl_geterror(ret));
 		goto fail;
 	}
 	fd = nl_socket_get_fd(nl->sk);
@@ -289,13 +248,13 @@ struct phd_nl *phd_nl_open(char *err, size_t errlen)
 	nl->family = genl_ctrl_resolve(nl->sk, KTLS_PH_FAMILY_NAME);
 	if (nl->family < 0) {
 		if (nl->family == -NLE_OBJ_NOTFOUND)
-			nlerr(err, errlen, -ENOENT,
-			      "generic netlink family \"%s\" not found: is the ktls_ph module loaded?",
-			      KTLS_PH_FAMILY_NAME);
+			fail(err, errlen, -ENOENT,
+			     "generic netlink family \"%s\" not found: is the ktls_ph module loaded?",
+			     KTLS_PH_FAMILY_NAME);
 		else
-			nlerr(err, errlen, nlerr_to_errno(nl->family),
-			      "resolving generic netlink family \"%s\": %s",
-			      KTLS_PH_FAMILY_NAME, nl_geterror(nl->family));
+			fail(err, errlen, nlerr_to_errno(nl->family),
+			     "resolving generic netlink family \"%s\": %s",
+			     KTLS_PH_FAMILY_NAME, nl_geterror(nl->family));
 		goto fail;
 	}
 	/* Hear of the family's removal (module unload). */
@@ -353,44 +312,44 @@ static int request(struct phd_nl *nl, uint8_t cmd, const char *name,
 	int ret;
 
 	if (nl->gone)
-		return nlerr(err, errlen, -ENODEV,
-			     "%s: the generic netlink family \"%s\" is gone: the ktls_ph module was unloaded",
-			     name, KTLS_PH_FAMILY_NAME);
+		return fail(err, errlen, -ENODEV,
+			    "%s: the generic netlink family \"%s\" is gone: the ktls_ph module was unloaded",
+			    name, KTLS_PH_FAMILY_NAME);
 	msg = nlmsg_alloc();
 	if (!msg)
-		return nlerr(err, errlen, -ENOMEM, "out of memory");
+		return fail(err, errlen, -ENOMEM, "out of memory");
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0, 0,
 			 cmd, KTLS_PH_FAMILY_VERSION)) {
 		nlmsg_free(msg);
-		return nlerr(err, errlen, -ENOMEM, "%s: genlmsg_put failed",
-			     name);
+		return fail(err, errlen, -ENOMEM, "%s: genlmsg_put failed",
+			    name);
 	}
 	ret = nl_send_auto(nl->sk, msg);
 	r->seq = nlmsg_hdr(msg)->nlmsg_seq;
 	nlmsg_free(msg);
 	if (ret < 0)
-		return nlerr(err, errlen, nlerr_to_errno(ret), "%s: send: %s",
-			     name, nl_geterror(ret));
+		return fail(err, errlen, nlerr_to_errno(ret), "%s: send: %s",
+			    name, nl_geterror(ret));
 	nl->req = r;
 	while (!r->done) {
 		ret = nl_recvmsgs(nl->sk, nl->cb);
 		if (ret < 0 && !r->done) {
 			nl->req = NULL;
 			if (ret == -NLE_AGAIN)
-				return nlerr(err, errlen, -ETIMEDOUT,
-					     "%s: no answer from the kernel in %d s",
-					     name, PHD_NL_TIMEOUT_S);
-			return nlerr(err, errlen, nlerr_to_errno(ret),
-				     "%s: receive: %s", name,
-				     nl_geterror(ret));
+				return fail(err, errlen, -ETIMEDOUT,
+					    "%s: no answer from the kernel in %d s",
+					    name, PHD_NL_TIMEOUT_S);
+			return fail(err, errlen, nlerr_to_errno(ret),
+				    "%s: receive: %s", name,
+				    nl_geterror(ret));
 		}
 	}
 	nl->req = NULL;
 	nl->raw = NULL;
 	if (r->error)
-		return nlerr(err, errlen, r->error, "%s: %s%s%s", name,
-			     strerror(-r->error), r->msg[0] ? ": " : "",
-			     r->msg);
+		return fail(err, errlen, r->error, "%s: %s%s%s", name,
+			    strerror(-r->error), r->msg[0] ? ": " : "",
+			    r->msg);
 	return 0;
 }
 
@@ -464,8 +423,8 @@ int phd_nl_pop(struct phd_nl *nl, phd_event_cb cb, void *arg, char *err,
 	ret = request(nl, KTLS_PH_CMD_EVENT_POP, "event-pop", &r, err,
 		      errlen);
 	if (!ret && !r.replies)
-		return nlerr(err, errlen, -EPROTO,
-			     "event-pop: acknowledged without an event");
+		return fail(err, errlen, -EPROTO,
+			    "event-pop: acknowledged without an event");
 	return ret;
 }
 
@@ -476,11 +435,11 @@ int phd_nl_receive(struct phd_nl *nl, char *err, size_t errlen)
 	ret = nl_recvmsgs(nl->sk, nl->cb);
 	nl->raw = NULL;
 	if (ret < 0 && ret != -NLE_AGAIN) {
-		nlerr(err, errlen, nlerr_to_errno(ret), "%s%s",
-		      nl_geterror(ret),
-		      ret == -NLE_NOMEM ?
-		      " (ENOBUFS: the socket overflowed, notifications may be lost)" :
-		      "");
+		fail(err, errlen, nlerr_to_errno(ret), "%s%s",
+		     nl_geterror(ret),
+		     ret == -NLE_NOMEM ?
+		     " (ENOBUFS: the socket overflowed, notifications may be lost)" :
+		     "");
 		return 1;
 	}
 	return phd_nl_take_ready(nl);

@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +23,7 @@
 #include <openssl/crypto.h>
 
 #include "ktlsph.h"
+#include "ktlsph_int.h"
 #include "log.h"
 #include "store.h"
 
@@ -142,17 +142,6 @@ static void hex_put(char *out, const uint8_t *in, size_t len)
 	out[2 * len] = '\0';
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode @len hex digits into @out (room for @max bytes): byte count or -1. */
 static ssize_t hex_get(const char *s, size_t len, uint8_t *out, size_t max)
 {
@@ -263,21 +252,6 @@ static int parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out)
 		return -1;
 	*out = v;
 	return 0;
-}
-
-static int perr(char *err, size_t errlen, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int perr(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
 }
 
 /* One "key=value" field of a ticket file. */
@@ -392,14 +366,14 @@ int phd_ticket_parse(const char *text, size_t len,
 	memset(st, 0, sizeof(*st));
 	for (f = 0; f < F_NUM; f++) {
 		if (p == end) {
-			r = perr(err, errlen, -EINVAL,
+			r = fail(err, errlen, -EINVAL,
 				 "'%s' missing (file truncated?)",
 				 field_names[f]);
 			goto bad;
 		}
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl) {
-			r = perr(err, errlen, -EINVAL,
+			r = fail(err, errlen, -EINVAL,
 				 "line %d ('%s') has no end (file truncated?)",
 				 f + 1, field_names[f]);
 			goto bad;
@@ -407,7 +381,7 @@ int phd_ticket_parse(const char *text, size_t len,
 		eq = memchr(p, '=', (size_t)(nl - p));
 		if (!eq || (size_t)(eq - p) != strlen(field_names[f]) ||
 		    strncmp(p, field_names[f], (size_t)(eq - p))) {
-			r = perr(err, errlen, -EINVAL,
+			r = fail(err, errlen, -EINVAL,
 				 "line %d: expected '%s='", f + 1,
 				 field_names[f]);
 			goto bad;
@@ -415,12 +389,12 @@ int phd_ticket_parse(const char *text, size_t len,
 		if (f == F_VERSION) {
 			if (parse_u64(eq + 1, (size_t)(nl - eq - 1), 1000000,
 				      &version)) {
-				r = perr(err, errlen, -EINVAL,
+				r = fail(err, errlen, -EINVAL,
 					 "line 1: bad version");
 				goto bad;
 			}
 			if (version != PHD_STORE_VERSION) {
-				r = perr(err, errlen, -EPROTONOSUPPORT,
+				r = fail(err, errlen, -EPROTONOSUPPORT,
 					 "format version %llu (this program reads %d)",
 					 (unsigned long long)version,
 					 PHD_STORE_VERSION);
@@ -431,23 +405,23 @@ int phd_ticket_parse(const char *text, size_t len,
 		}
 		r = parse_field(st, f, eq + 1, (size_t)(nl - eq - 1));
 		if (r == -2) {
-			r = perr(err, errlen, -ENOMEM, "out of memory");
+			r = fail(err, errlen, -ENOMEM, "out of memory");
 			goto bad;
 		}
 		if (r) {
-			r = perr(err, errlen, -EINVAL, "line %d: bad %s",
+			r = fail(err, errlen, -EINVAL, "line %d: bad %s",
 				 f + 1, field_names[f]);
 			goto bad;
 		}
 		p = nl + 1;
 	}
 	if (p != end) {
-		r = perr(err, errlen, -EINVAL, "data after the last field");
+		r = fail(err, errlen, -EINVAL, "data after the last field");
 		goto bad;
 	}
 	why = ticket_check(st);
 	if (why) {
-		r = perr(err, errlen, -EINVAL, "%s", why);
+		r = fail(err, errlen, -EINVAL, "%s", why);
 		goto bad;
 	}
 	return 0;
@@ -470,23 +444,23 @@ static int read_ticket(int dfd, const char *name,
 
 	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return perr(err, errlen, -errno, "%s", strerror(errno));
+		return fail(err, errlen, -errno, "%s", strerror(errno));
 	if (fstat(fd, &sb)) {
-		ret = perr(err, errlen, -errno, "%s", strerror(errno));
+		ret = fail(err, errlen, -errno, "%s", strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		ret = perr(err, errlen, -EINVAL, "not a regular file");
+		ret = fail(err, errlen, -EINVAL, "not a regular file");
 		goto out;
 	}
 	if (sb.st_size > PHD_MAX_FILE) {
-		ret = perr(err, errlen, -EINVAL, "too large (%lld bytes)",
+		ret = fail(err, errlen, -EINVAL, "too large (%lld bytes)",
 			   (long long)sb.st_size);
 		goto out;
 	}
 	buf = malloc((size_t)sb.st_size + 1);
 	if (!buf) {
-		ret = perr(err, errlen, -ENOMEM, "out of memory");
+		ret = fail(err, errlen, -ENOMEM, "out of memory");
 		goto out;
 	}
 	while (got < (size_t)sb.st_size) {
@@ -494,7 +468,7 @@ static int read_ticket(int dfd, const char *name,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			ret = perr(err, errlen, -errno, "read: %s",
+			ret = fail(err, errlen, -errno, "read: %s",
 				   strerror(errno));
 			goto out;
 		}
@@ -726,18 +700,18 @@ int phd_store_open(struct phd_store *s, const char *dir,
 	s->dirfd = -1;
 	s->max_per_peer = max_per_peer ? max_per_peer : 1;
 	if (strlen(dir) >= sizeof(s->dir))
-		return perr(err, errlen, -ENAMETOOLONG, "%s: path too long",
+		return fail(err, errlen, -ENAMETOOLONG, "%s: path too long",
 			    dir);
 	snprintf(s->dir, sizeof(s->dir), "%s", dir);
 	if (create) {
 		ret = mkdir_p(dir);
 		if (ret)
-			return perr(err, errlen, ret, "creating %s: %s", dir,
+			return fail(err, errlen, ret, "creating %s: %s", dir,
 				    strerror(-ret));
 	}
 	s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (s->dirfd < 0)
-		return perr(err, errlen, -errno, "%s: %s", dir,
+		return fail(err, errlen, -errno, "%s: %s", dir,
 			    strerror(errno));
 	if (create && !fstat(s->dirfd, &sb) && (sb.st_mode & 077))
 		log_warn("store: %s is accessible to group or others (mode %04o): tickets hold secrets, consider chmod 0700",
@@ -822,14 +796,14 @@ int phd_store_put(struct phd_store *s, struct phd_stored_ticket *st,
 	ret = phd_peer_key(st->t.server_name, &st->peer, st->peer_key,
 			   sizeof(st->peer_key));
 	if (ret)
-		return perr(err, errlen, ret, "no server name and no address");
+		return fail(err, errlen, ret, "no server name and no address");
 	ret = phd_ticket_format(st, &text, &len);
 	if (ret)
-		return perr(err, errlen, ret, "%s",
+		return fail(err, errlen, ret, "%s",
 			    ret == -ENOMEM ? "out of memory" :
 			    "a field is out of range");
 	if (random_hex(rnd, 8)) {
-		ret = perr(err, errlen, -EIO, "getrandom failed");
+		ret = fail(err, errlen, -EIO, "getrandom failed");
 		goto out;
 	}
 	snprintf(st->name, sizeof(st->name), "%016llu-%s" PHD_TICKET_SUFFIX,
@@ -838,7 +812,7 @@ int phd_store_put(struct phd_store *s, struct phd_stored_ticket *st,
 	/* A concurrent prune may remove an empty peer directory: retry. */
 	for (tries = 0; tries < 2; tries++) {
 		if (mkdirat(s->dirfd, st->peer_key, 0700) && errno != EEXIST) {
-			ret = perr(err, errlen, -errno, "mkdir %s/%s: %s",
+			ret = fail(err, errlen, -errno, "mkdir %s/%s: %s",
 				   s->dir, st->peer_key, strerror(errno));
 			goto out;
 		}
@@ -846,7 +820,7 @@ int phd_store_put(struct phd_store *s, struct phd_stored_ticket *st,
 			close(pfd);
 		pfd = open_dir_at(s->dirfd, st->peer_key);
 		if (pfd < 0) {
-			ret = perr(err, errlen, -errno, "%s/%s: %s", s->dir,
+			ret = fail(err, errlen, -errno, "%s/%s: %s", s->dir,
 				   st->peer_key, strerror(errno));
 			goto out;
 		}
@@ -855,7 +829,7 @@ int phd_store_put(struct phd_store *s, struct phd_stored_ticket *st,
 			break;
 	}
 	if (ret) {
-		perr(err, errlen, ret, "writing %s/%s/%s: %s", s->dir,
+		fail(err, errlen, ret, "writing %s/%s/%s: %s", s->dir,
 		     st->peer_key, st->name, strerror(-ret));
 		goto out;
 	}

@@ -46,15 +46,10 @@
 
 #include "../../module/hsmsg.h"
 #include "../../module/nst.h"
+#include "fuzz_check.h"
 #include "fuzz_hsmsg.h"
 
-/*
- * libFuzzer calls LLVMFuzzerTestOneInput(): an alias of
- * fuzz_hsmsg_one_input(), made in assembly to keep the CamelCase name out
- * of the C code that checkpatch reads.
- */
-asm(".globl LLVMFuzzerTestOneInput\n"
-	".set LLVMFuzzerTestOneInput, fuzz_hsmsg_one_input\n");
+FUZZ_TARGET(fuzz_hsmsg_one_input);
 
 unsigned long fuzz_hsmsg_events[FUZZ_NR_EVENTS];
 
@@ -80,18 +75,6 @@ struct fuzz_sock {
 	size_t fed;		/* bytes of the records accepted */
 	size_t consumed;	/* bytes of the messages acted on */
 };
-
-#define FUZZ_CHECK(cond)						\
-	do {								\
-		if (!(cond))						\
-			fuzz_violated(__LINE__, #cond);			\
-	} while (0)
-
-static void __attribute__((noreturn)) fuzz_violated(int line, const char *what)
-{
-	fprintf(stderr, "fuzz_hsmsg.c:%d: invariant violated: %s\n", line, what);
-	abort();
-}
 
 /* ktls_ph_hs_next(), checked against RFC 8446 framing */
 static int fuzz_hs_next(const u8 *buf, size_t len, struct ktls_ph_hs_msg *m)

@@ -29,15 +29,10 @@
 #include <string.h>
 
 #include "../../module/nst.h"
+#include "fuzz_check.h"
 #include "fuzz_nst.h"
 
-/*
- * libFuzzer calls LLVMFuzzerTestOneInput(): an alias of
- * fuzz_nst_one_input(), made in assembly to keep the CamelCase name out of
- * the C code that checkpatch reads.
- */
-asm(".globl LLVMFuzzerTestOneInput\n"
-	".set LLVMFuzzerTestOneInput, fuzz_nst_one_input\n");
+FUZZ_TARGET(fuzz_nst_one_input);
 
 unsigned long fuzz_nst_events[FUZZ_NST_NR_EVENTS];
 
@@ -51,18 +46,6 @@ const char * const fuzz_nst_event_names[FUZZ_NST_NR_EVENTS] = {
 	[FUZZ_NST_ERR_LIFETIME] = "error: lifetime over 7 days",
 	[FUZZ_NST_ERR_REPEAT] = "error: repeated extension",
 };
-
-#define FUZZ_CHECK(cond)						\
-	do {								\
-		if (!(cond))						\
-			fuzz_violated(__LINE__, #cond);			\
-	} while (0)
-
-static void __attribute__((noreturn)) fuzz_violated(int line, const char *what)
-{
-	fprintf(stderr, "fuzz_nst.c:%d: invariant violated: %s\n", line, what);
-	abort();
-}
 
 /* A cursor over TLS presentation-language data */
 struct cursor {

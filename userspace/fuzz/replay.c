@@ -13,103 +13,15 @@
  * fuzz_hsmsg.c. Prints what the target saw. An invariant violation or a
  * sanitizer report aborts the run.
  */
-#include <dirent.h>
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "../../module/hsmsg.h"
 #include "fuzz_hsmsg.h"
+#include "replay_lib.h"
 
 /* Up to four messages of KTLS_PH_HS_MAX_MSG bytes, and the records' framing */
 #define GEN_STREAM_MAX	(4 * KTLS_PH_HS_MAX_MSG)
 #define GEN_INPUT_MAX	(3 * GEN_STREAM_MAX)
-
-static unsigned long inputs, files;
-static size_t total_bytes;
-static uint64_t rng = 1;
-
-static void run(const uint8_t *data, size_t size)
-{
-	uint8_t *copy = malloc(size ? size : 1);
-
-	/* An exact-size copy, so that reads past the input are caught */
-	if (!copy) {
-		perror("fuzz-replay");
-		exit(1);
-	}
-	memcpy(copy, data, size);
-	fuzz_hsmsg_one_input(copy, size);
-	free(copy);
-	inputs++;
-	total_bytes += size;
-}
-
-static int run_file(const char *path)
-{
-	static uint8_t buf[GEN_INPUT_MAX];
-	size_t size;
-	FILE *f;
-
-	f = fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "fuzz-replay: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	size = fread(buf, 1, sizeof(buf), f);
-	if (ferror(f) || !feof(f)) {
-		fprintf(stderr, "fuzz-replay: %s: read error or over %zu bytes\n",
-			path, sizeof(buf));
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
-	run(buf, size);
-	files++;
-	return 0;
-}
-
-static int run_path(const char *path)
-{
-	char name[4096];
-	struct dirent *de;
-	struct stat st;
-	int err = 0;
-	DIR *dir;
-
-	if (stat(path, &st)) {
-		fprintf(stderr, "fuzz-replay: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode))
-		return run_file(path);
-	dir = opendir(path);
-	if (!dir) {
-		fprintf(stderr, "fuzz-replay: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	while ((de = readdir(dir))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(name, sizeof(name), "%s/%s", path, de->d_name);
-		if (!stat(name, &st) && S_ISREG(st.st_mode) && run_file(name))
-			err = -1;
-	}
-	closedir(dir);
-	return err;
-}
-
-/* xorshift64*: the same inputs for the same seed everywhere */
-static uint32_t rnd(uint32_t below)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return (uint32_t)((rng * 0x2545f4914f6cdd1dULL) >> 32) % below;
-}
 
 static size_t gen_message(uint8_t *p)
 {
@@ -225,39 +137,15 @@ static size_t gen_input(uint8_t *out)
 
 int main(int argc, char **argv)
 {
-	static uint8_t input[GEN_INPUT_MAX];
-	unsigned long runs = 0, seed = 1, i;
-	int opt, err = 0;
+	static const struct replay_target target = {
+		.name = "fuzz-replay",
+		.one_input = fuzz_hsmsg_one_input,
+		.gen_input = gen_input,
+		.max_input = GEN_INPUT_MAX,
+		.events = fuzz_hsmsg_events,
+		.event_names = fuzz_hsmsg_event_names,
+		.nr_events = FUZZ_NR_EVENTS,
+	};
 
-	while ((opt = getopt(argc, argv, "n:s:")) != -1) {
-		switch (opt) {
-		case 'n':
-			runs = strtoul(optarg, NULL, 0);
-			break;
-		case 's':
-			seed = strtoul(optarg, NULL, 0);
-			break;
-		default:
-			fprintf(stderr,
-				"usage: fuzz-replay [-n RUNS] [-s SEED] [FILE|DIR]...\n");
-			return 2;
-		}
-	}
-	for (; optind < argc; optind++)
-		if (run_path(argv[optind]))
-			err = 1;
-	rng = seed ? seed : 1;
-	for (i = 0; i < runs; i++)
-		run(input, gen_input(input));
-
-	printf("fuzz-replay: %lu inputs (%lu files, %lu random, seed %lu), %zu bytes\n",
-	       inputs, files, runs, seed, total_bytes);
-	for (i = 0; i < FUZZ_NR_EVENTS; i++)
-		printf("  %-40s %lu\n", fuzz_hsmsg_event_names[i],
-		       fuzz_hsmsg_events[i]);
-	if (err)
-		printf("fuzz-replay: some files could not be read\n");
-	else
-		printf("fuzz-replay: no invariant violated\n");
-	return err;
+	return replay_main(&target, argc, argv);
 }

@@ -322,44 +322,49 @@ static int nlerr_to_errno(int nlerr)
 	}
 }
 
-/* Copy the extended ACK message (or what is known without one) into r. */
-static void parse_extack(struct nl_req *r, void *attrs, int len)
+/* See ktlsph_int.h. */
+void ktlsph_extack_msg(char *msg, size_t msglen, void *attrs, int len)
 {
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 
 	if (len <= 0 || nla_parse(tb, NLMSGERR_ATTR_MAX, attrs, len, NULL))
 		return;
 	if (tb[NLMSGERR_ATTR_MSG]) {
-		snprintf(r->msg, sizeof(r->msg), "%.*s",
-			 nla_len(tb[NLMSGERR_ATTR_MSG]),
+		snprintf(msg, msglen, "%.*s", nla_len(tb[NLMSGERR_ATTR_MSG]),
 			 (const char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
 	} else if (tb[NLMSGERR_ATTR_MISS_TYPE]) {
-		snprintf(r->msg, sizeof(r->msg), "missing attribute %u",
+		snprintf(msg, msglen, "missing attribute %u",
 			 nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]));
 	} else if (tb[NLMSGERR_ATTR_OFFS]) {
-		snprintf(r->msg, sizeof(r->msg),
-			 "invalid attribute at offset %u",
+		snprintf(msg, msglen, "invalid attribute at offset %u",
 			 nla_get_u32(tb[NLMSGERR_ATTR_OFFS]));
 	}
+}
+
+/* See ktlsph_int.h. */
+void ktlsph_nlmsgerr_extack(struct nlmsgerr *e, char *msg, size_t msglen)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	size_t off = sizeof(*e);
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
+	if (nlh->nlmsg_len >= NLMSG_HDRLEN + off)
+		ktlsph_extack_msg(msg, msglen, (char *)e + off,
+				  nlh->nlmsg_len - NLMSG_HDRLEN - off);
 }
 
 static int nl_error_cb(struct sockaddr_nl *nla, struct nlmsgerr *e,
 		       void *arg)
 {
-	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
 	struct nl_req *r = arg;
-	size_t off = sizeof(*e);
 
 	(void)nla;
 	r->done = 1;
 	r->error = e->error < 0 ? e->error : -EPROTO;
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return NL_STOP;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
-	if (nlh->nlmsg_len >= NLMSG_HDRLEN + off)
-		parse_extack(r, (char *)e + off,
-			     nlh->nlmsg_len - NLMSG_HDRLEN - off);
+	ktlsph_nlmsgerr_extack(e, r->msg, sizeof(r->msg));
 	return NL_STOP;
 }
 
@@ -386,9 +391,10 @@ static int nl_finish_cb(struct nl_msg *msg, void *arg)
 		if (error < 0) {
 			r->error = error;
 			if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
-				parse_extack(r, (char *)nlmsg_data(nlh) +
-					     NLMSG_ALIGN(sizeof(int)),
-					     len - NLMSG_ALIGN(sizeof(int)));
+				ktlsph_extack_msg(r->msg, sizeof(r->msg),
+						  (char *)nlmsg_data(nlh) +
+						  NLMSG_ALIGN(sizeof(int)),
+						  len - NLMSG_ALIGN(sizeof(int)));
 		}
 	}
 	return NL_STOP;
@@ -738,17 +744,6 @@ int ktlsph_dump(ktlsph_dump_cb cb, void *arg, char *err, size_t errlen)
 }
 
 /* ---- key log lines -------------------------------------------------- */
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Decode exactly 2 * @len hex digits at @s. */
 static int unhex(const char *s, uint8_t *out, size_t len)

@@ -99,8 +99,8 @@ int main(void)
 	bad("[log]\nlevel = loud\n",
 	    "test.conf:2: [log] level must be error, warn, info or debug, not 'loud'");
 	bad("[store]\nsize = 3\n", "test.conf:2: unknown key 'size' in [store]");
-	bad("[pha]\nkey = /etc/key.pem\n",
-	    "test.conf:2: unknown key 'key' in [pha]: post-handshake authentication is not implemented");
+	bad("[pha]\nkey = etc/key.pem\n",
+	    "test.conf:2: [pha] key must be an absolute path");
 	bad("[stor]\n", "test.conf:1: unknown section [stor]");
 	bad("[store\n", "test.conf:1: expected ']'");
 	bad("level = info\n", "test.conf:1: key 'level' outside a section");

@@ -32,6 +32,7 @@ typedef uint16_t u16;
 #include "../../kunit/keysched_vectors.h"
 
 #include "ktlsph.h"
+#include "ossl_pair.h"
 #include "tap.h"
 #include "test_cert.h"
 
@@ -301,57 +302,6 @@ static void app_keylog(const SSL *ssl, const char *line)
 		snprintf(logged[0], sizeof(logged[0]), "%s", line);
 	if (!strncmp(line, "SERVER_TRAFFIC_SECRET_0 ", 24) && server)
 		snprintf(logged[1], sizeof(logged[1]), "%s", line);
-}
-
-static int use_test_cert(SSL_CTX *ctx)
-{
-	const unsigned char *p = (const unsigned char *)test_key;
-	size_t len = sizeof(test_key) - 1;
-	OSSL_DECODER_CTX *dctx;
-	EVP_PKEY *pkey = NULL;
-	X509 *x = NULL;
-	BIO *bio;
-	int ret = 0;
-
-	dctx = OSSL_DECODER_CTX_new_for_pkey(&pkey, "PEM", NULL, "EC",
-					     OSSL_KEYMGMT_SELECT_KEYPAIR, NULL,
-					     NULL);
-	if (!dctx || !OSSL_DECODER_from_data(dctx, &p, &len))
-		goto out;
-	bio = BIO_new_mem_buf(test_cert, -1);
-	if (bio)
-		x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-	BIO_free(bio);
-	ret = x && SSL_CTX_use_cert_and_key(ctx, x, pkey, NULL, 1) == 1;
-out:
-	OSSL_DECODER_CTX_free(dctx);
-	X509_free(x);
-	EVP_PKEY_free(pkey);
-	return ret;
-}
-
-/* Both ends of one handshake in this process. */
-static int handshake(SSL *c, SSL *s)
-{
-	int i, rc = 0, rs = 0, e;
-
-	for (i = 0; i < 1000 && (rc != 1 || rs != 1); i++) {
-		if (rc != 1) {
-			rc = SSL_connect(c);
-			e = SSL_get_error(c, rc);
-			if (rc != 1 && e != SSL_ERROR_WANT_READ &&
-			    e != SSL_ERROR_WANT_WRITE)
-				return -1;
-		}
-		if (rs != 1) {
-			rs = SSL_accept(s);
-			e = SSL_get_error(s, rs);
-			if (rs != 1 && e != SSL_ERROR_WANT_READ &&
-			    e != SSL_ERROR_WANT_WRITE)
-				return -1;
-		}
-	}
-	return rc == 1 && rs == 1 ? 0 : -1;
 }
 
 static void test_ossl(const char *suite, int tickets)

@@ -50,6 +50,7 @@
 #include "ktlsph_gnutls.h"
 #include "ktlsph_ticket.h"
 #include "tls13kdf.h"
+#include "ossl_pair.h"
 #include "tap.h"
 #include "test_cert.h"
 
@@ -196,33 +197,6 @@ static int make_ticket(const struct received *r, int i,
 
 /* ---- in-process OpenSSL connections ------------------------------------ */
 
-static int use_test_cert(SSL_CTX *ctx)
-{
-	const unsigned char *p = (const unsigned char *)test_key;
-	size_t len = sizeof(test_key) - 1;
-	OSSL_DECODER_CTX *dctx;
-	EVP_PKEY *pkey = NULL;
-	X509 *x = NULL;
-	BIO *bio;
-	int ret = 0;
-
-	dctx = OSSL_DECODER_CTX_new_for_pkey(&pkey, "PEM", NULL, "EC",
-					     OSSL_KEYMGMT_SELECT_KEYPAIR, NULL,
-					     NULL);
-	if (!dctx || !OSSL_DECODER_from_data(dctx, &p, &len))
-		goto out;
-	bio = BIO_new_mem_buf(test_cert, -1);
-	if (bio)
-		x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-	BIO_free(bio);
-	ret = x && SSL_CTX_use_cert_and_key(ctx, x, pkey, NULL, 1) == 1;
-out:
-	OSSL_DECODER_CTX_free(dctx);
-	X509_free(x);
-	EVP_PKEY_free(pkey);
-	return ret;
-}
-
 /* Accept the client's SNI: the server acknowledges it, as s_server does. */
 static int servername_cb(SSL *s, int *alert, void *arg)
 {
@@ -285,30 +259,6 @@ static void conn_close(struct conn *k)
 	k->s = NULL;
 	k->sv[0] = -1;
 	k->sv[1] = -1;
-}
-
-/* Both ends of one handshake in this thread. */
-static int handshake(SSL *c, SSL *s)
-{
-	int i, rc = 0, rs = 0, e;
-
-	for (i = 0; i < 1000 && (rc != 1 || rs != 1); i++) {
-		if (rc != 1) {
-			rc = SSL_connect(c);
-			e = SSL_get_error(c, rc);
-			if (rc != 1 && e != SSL_ERROR_WANT_READ &&
-			    e != SSL_ERROR_WANT_WRITE)
-				return -1;
-		}
-		if (rs != 1) {
-			rs = SSL_accept(s);
-			e = SSL_get_error(s, rs);
-			if (rs != 1 && e != SSL_ERROR_WANT_READ &&
-			    e != SSL_ERROR_WANT_WRITE)
-				return -1;
-		}
-	}
-	return rc == 1 && rs == 1 ? 0 : -1;
 }
 
 /* Let the client process what is in its socket (the tickets). */
