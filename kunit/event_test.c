@@ -411,81 +411,15 @@ static void ev_ticket_fields(struct kunit *test)
 	EV_EXPECT_DELTA(test, &c, KTLS_PH_NS_TICKETS_NO_SECRET, 0);
 }
 
-static void ev_lb6_release(void *arg)
-{
-	struct ktls_ph_lb *lb = arg;
-
-	if (lb->c.sock)
-		sock_release(lb->c.sock);
-	if (lb->s.sock)
-		sock_release(lb->s.sock);
-	ktls_ph_ks_free(&lb->c.tx_ks);
-	ktls_ph_ks_free(&lb->c.rx_ks);
-	ktls_ph_ks_free(&lb->s.tx_ks);
-	ktls_ph_ks_free(&lb->s.rx_ks);
-}
-
-/* ktls_ph_lb_new() over ::1 instead of 127.0.0.1, nothing attached */
-static struct ktls_ph_lb *ev_lb6(struct kunit *test, u16 suite_id)
-{
-	struct sockaddr_in6 a = {
-		.sin6_family = AF_INET6,
-		.sin6_addr = IN6ADDR_LOOPBACK_INIT,
-	};
-	struct ktls_ph_lb *lb;
-	struct socket *lsn;
-	int i;
-
-	lb = kunit_kzalloc(test, sizeof(*lb), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, lb);
-	lb->suite = ktls_ph_suite_by_id(suite_id);
-	KUNIT_ASSERT_NOT_NULL(test, lb->suite);
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, ev_lb6_release, lb));
-	KUNIT_ASSERT_EQ(test, 0, ktls_ph_ks_init(&lb->c.tx_ks, suite_id));
-	KUNIT_ASSERT_EQ(test, 0, ktls_ph_ks_init(&lb->c.rx_ks, suite_id));
-	KUNIT_ASSERT_EQ(test, 0, ktls_ph_ks_init(&lb->s.tx_ks, suite_id));
-	KUNIT_ASSERT_EQ(test, 0, ktls_ph_ks_init(&lb->s.rx_ks, suite_id));
-	for (i = 0; i < lb->suite->hash_len; i++) {
-		lb->c.tx[i] = 0x61 + i;
-		lb->s.tx[i] = 0x5c ^ i;
-	}
-	memcpy(lb->c.rx, lb->s.tx, sizeof(lb->c.rx));
-	memcpy(lb->s.rx, lb->c.tx, sizeof(lb->s.rx));
-
-	KUNIT_ASSERT_EQ(test, 0, sock_create_kern(&init_net, PF_INET6,
-						  SOCK_STREAM, IPPROTO_TCP,
-						  &lsn));
-	if (kernel_bind(lsn, (struct sockaddr_unsized *)&a, sizeof(a)) ||
-	    kernel_listen(lsn, 1) ||
-	    kernel_getsockname(lsn, (struct sockaddr *)&a) < 0 ||
-	    sock_create_kern(&init_net, PF_INET6, SOCK_STREAM, IPPROTO_TCP,
-			     &lb->c.sock) ||
-	    kernel_connect(lb->c.sock, (struct sockaddr_unsized *)&a,
-			   sizeof(a), 0) ||
-	    kernel_accept(lsn, &lb->s.sock, 0)) {
-		sock_release(lsn);
-		KUNIT_FAIL_AND_ABORT(test, "IPv6 loopback TCP connection failed");
-	}
-	sock_release(lsn);
-	lb->c.sock->sk->sk_rcvtimeo = 10 * HZ;
-	lb->c.sock->sk->sk_sndtimeo = 10 * HZ;
-	lb->s.sock->sk->sk_rcvtimeo = 10 * HZ;
-	lb->s.sock->sk->sk_sndtimeo = 10 * HZ;
-	KUNIT_ASSERT_EQ(test, 0, ktls_ph_lb_ktls(lb, &lb->c, true,
-						 TLS_1_3_VERSION));
-	KUNIT_ASSERT_EQ(test, 0, ktls_ph_lb_ktls(lb, &lb->s, true,
-						 TLS_1_3_VERSION));
-	return lb;
-}
-
 /* The same over IPv6: the event names the peer by its IPv6 address. */
 static void ev_ticket_ipv6(struct kunit *test)
 {
-	struct ktls_ph_lb *lb = ev_lb6(test, KTLS_PH_TLS_AES_256_GCM_SHA384);
 	struct ktls_ph_event *ev;
+	struct ktls_ph_lb *lb;
 	u64 t0, t1;
 
+	lb = ktls_ph_lb_new_family(test, KTLS_PH_TLS_AES_256_GCM_SHA384,
+				   AF_INET6, false, false);
 	ev_attach_client(test, lb, true);
 	ev_register(test, EV_PORTID);
 	t0 = ev_now_ms();

@@ -4,6 +4,7 @@
  */
 #include <kunit/test.h>
 #include <linux/in.h>
+#include <linux/in6.h>
 #include <linux/net.h>
 #include <linux/socket.h>
 #include <linux/tcp.h>
@@ -41,15 +42,23 @@ static void ktls_ph_lb_timeouts(struct socket *sock)
 	sock->sk->sk_sndtimeo = LB_TIMEOUT;
 }
 
-struct ktls_ph_lb *ktls_ph_lb_tcp(struct kunit *test, u16 suite_id)
+struct ktls_ph_lb *ktls_ph_lb_tcp_family(struct kunit *test, u16 suite_id,
+					 int family)
 {
-	struct sockaddr_in a = {
-		.sin_family = AF_INET,
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
+	struct sockaddr_storage a = { .ss_family = family };
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&a;
+	struct sockaddr_in *a4 = (struct sockaddr_in *)&a;
 	struct socket *lsn;
 	struct ktls_ph_lb *lb;
-	int i;
+	int alen, i;
+
+	if (family == AF_INET6) {
+		a6->sin6_addr = (struct in6_addr)IN6ADDR_LOOPBACK_INIT;
+		alen = sizeof(*a6);
+	} else {
+		a4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		alen = sizeof(*a4);
+	}
 
 	lb = kunit_kzalloc(test, sizeof(*lb), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, lb);
@@ -68,24 +77,30 @@ struct ktls_ph_lb *ktls_ph_lb_tcp(struct kunit *test, u16 suite_id)
 	memcpy(lb->c.rx, lb->s.tx, sizeof(lb->c.rx));
 	memcpy(lb->s.rx, lb->c.tx, sizeof(lb->s.rx));
 
-	KUNIT_ASSERT_EQ(test, 0, sock_create_kern(&init_net, PF_INET,
+	KUNIT_ASSERT_EQ(test, 0, sock_create_kern(&init_net, family,
 						  SOCK_STREAM, IPPROTO_TCP,
 						  &lsn));
-	if (kernel_bind(lsn, (struct sockaddr_unsized *)&a, sizeof(a)) ||
+	if (kernel_bind(lsn, (struct sockaddr_unsized *)&a, alen) ||
 	    kernel_listen(lsn, 1) ||
 	    kernel_getsockname(lsn, (struct sockaddr *)&a) < 0 ||
-	    sock_create_kern(&init_net, PF_INET, SOCK_STREAM, IPPROTO_TCP,
+	    sock_create_kern(&init_net, family, SOCK_STREAM, IPPROTO_TCP,
 			     &lb->c.sock) ||
 	    kernel_connect(lb->c.sock, (struct sockaddr_unsized *)&a,
-			   sizeof(a), 0) ||
+			   alen, 0) ||
 	    kernel_accept(lsn, &lb->s.sock, 0)) {
 		sock_release(lsn);
-		KUNIT_FAIL_AND_ABORT(test, "loopback TCP connection failed");
+		KUNIT_FAIL_AND_ABORT(test, "%sloopback TCP connection failed",
+				     family == AF_INET6 ? "IPv6 " : "");
 	}
 	sock_release(lsn);
 	ktls_ph_lb_timeouts(lb->c.sock);
 	ktls_ph_lb_timeouts(lb->s.sock);
 	return lb;
+}
+
+struct ktls_ph_lb *ktls_ph_lb_tcp(struct kunit *test, u16 suite_id)
+{
+	return ktls_ph_lb_tcp_family(test, suite_id, AF_INET);
 }
 
 int ktls_ph_lb_ktls(struct ktls_ph_lb *lb, struct ktls_ph_lb_end *e,
@@ -136,10 +151,11 @@ int ktls_ph_lb_attach(struct ktls_ph_lb *lb, struct ktls_ph_lb_end *e,
 	return err;
 }
 
-struct ktls_ph_lb *ktls_ph_lb_new(struct kunit *test, u16 suite_id,
-				  bool attach_c, bool attach_s)
+struct ktls_ph_lb *ktls_ph_lb_new_family(struct kunit *test, u16 suite_id,
+					 int family, bool attach_c,
+					 bool attach_s)
 {
-	struct ktls_ph_lb *lb = ktls_ph_lb_tcp(test, suite_id);
+	struct ktls_ph_lb *lb = ktls_ph_lb_tcp_family(test, suite_id, family);
 
 	KUNIT_ASSERT_EQ(test, 0, ktls_ph_lb_ktls(lb, &lb->c, true,
 						 TLS_1_3_VERSION));
@@ -150,6 +166,13 @@ struct ktls_ph_lb *ktls_ph_lb_new(struct kunit *test, u16 suite_id,
 	if (attach_s)
 		KUNIT_ASSERT_EQ(test, 0, ktls_ph_lb_attach(lb, &lb->s, NULL));
 	return lb;
+}
+
+struct ktls_ph_lb *ktls_ph_lb_new(struct kunit *test, u16 suite_id,
+				  bool attach_c, bool attach_s)
+{
+	return ktls_ph_lb_new_family(test, suite_id, AF_INET, attach_c,
+				     attach_s);
 }
 
 int ktls_ph_lb_send(struct ktls_ph_lb_end *e, u8 type, const void *buf,

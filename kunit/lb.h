@@ -47,12 +47,19 @@ struct ktls_ph_lb {
 
 /* TCP only (no kTLS) connection; released when the test ends */
 struct ktls_ph_lb *ktls_ph_lb_tcp(struct kunit *test, u16 suite_id);
+/* The same over @family's loopback: AF_INET (127.0.0.1) or AF_INET6 (::1) */
+struct ktls_ph_lb *ktls_ph_lb_tcp_family(struct kunit *test, u16 suite_id,
+					 int family);
 /* Set up kTLS in both directions on @e with the current secrets */
 int ktls_ph_lb_ktls(struct ktls_ph_lb *lb, struct ktls_ph_lb_end *e,
 		    bool rx_too, u16 version);
 /* Connected pair, kTLS on both ends, ktls_ph attached as asked */
 struct ktls_ph_lb *ktls_ph_lb_new(struct kunit *test, u16 suite_id,
 				  bool attach_c, bool attach_s);
+/* The same over @family's loopback (see ktls_ph_lb_tcp_family()) */
+struct ktls_ph_lb *ktls_ph_lb_new_family(struct kunit *test, u16 suite_id,
+					 int family, bool attach_c,
+					 bool attach_s);
 int ktls_ph_lb_attach(struct ktls_ph_lb *lb, struct ktls_ph_lb_end *e,
 		      struct netlink_ext_ack *extack);
 
