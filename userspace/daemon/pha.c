@@ -42,7 +42,8 @@ static const char cv_client_label[] = "TLS 1.3, client CertificateVerify";
 
 struct phd_pha {
 	X509 *leaf;
-	STACK_OF(X509) *chain;	/* intermediates, in file order */
+	/* STACK_OF(X509), spelt as it expands (checkpatch reads the macro as a cast) */
+	struct stack_st_X509 *chain;	/* intermediates, in file order */
 	EVP_PKEY *key;
 	X509_STORE *store;
 };
@@ -216,8 +217,11 @@ struct phd_pha *phd_pha_new(const struct phd_pha_config *pc, char *err,
 	struct phd_pha *p = calloc(1, sizeof(*p));
 	char e[256];
 
-	if (!p || !(p->chain = sk_X509_new_null()) ||
-	    !(p->store = X509_STORE_new())) {
+	if (p) {
+		p->chain = sk_X509_new_null();
+		p->store = X509_STORE_new();
+	}
+	if (!p || !p->chain || !p->store) {
 		seterr(err, errlen, -ENOMEM, "out of memory");
 		goto fail;
 	}
@@ -523,7 +527,10 @@ static size_t cv_content(enum phd_pha_hash h, const uint8_t *transcript,
 	EVP_MD_CTX *c;
 	int ok;
 
-	if (!md || !(c = EVP_MD_CTX_new()))
+	if (!md)
+		return 0;
+	c = EVP_MD_CTX_new();
+	if (!c)
 		return 0;
 	memset(out, 0x20, CV_PAD_LEN);
 	memcpy(out + CV_PAD_LEN, cv_client_label, sizeof(cv_client_label));
@@ -543,8 +550,11 @@ static int sig_init(EVP_MD_CTX *c, EVP_PKEY *key, const struct scheme *s,
 	EVP_PKEY_CTX *pctx = NULL;
 	int ok;
 
-	if (s->md_nid != NID_undef && !(md = EVP_get_digestbynid(s->md_nid)))
-		return 0;
+	if (s->md_nid != NID_undef) {
+		md = EVP_get_digestbynid(s->md_nid);
+		if (!md)
+			return 0;
+	}
 	ok = sign ? EVP_DigestSignInit(c, &pctx, md, NULL, key) :
 		    EVP_DigestVerifyInit(c, &pctx, md, NULL, key);
 	if (ok != 1)
@@ -554,7 +564,7 @@ static int sig_init(EVP_MD_CTX *c, EVP_PKEY *key, const struct scheme *s,
 						    RSA_PKCS1_PSS_PADDING) > 0 &&
 		       EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) > 0 &&
 		       EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx,
-						RSA_PSS_SALTLEN_DIGEST) > 0;
+							RSA_PSS_SALTLEN_DIGEST) > 0;
 	return 1;
 }
 
@@ -791,10 +801,10 @@ int phd_pha_answer(const struct phd_pha *p, const struct phd_pha_config *pc,
 	clen = cv_content(in->hash, in->transcript, in->transcript_len,
 			  ans->certificate, ans->certificate_len, content);
 	c = EVP_MD_CTX_new();
-	if (!clen || !c || !sig_init(c, p->key, s, 1) ||
-	    EVP_DigestSign(c, NULL, &siglen, content, clen) != 1 ||
-	    !(m = malloc(8 + siglen)) ||
-	    EVP_DigestSign(c, m + 8, &siglen, content, clen) != 1) {
+	if (clen && c && sig_init(c, p->key, s, 1) &&
+	    EVP_DigestSign(c, NULL, &siglen, content, clen) == 1)
+		m = malloc(8 + siglen);
+	if (!m || EVP_DigestSign(c, m + 8, &siglen, content, clen) != 1) {
 		ret = seterr(err, errlen, -EIO, "signing with %s: %s", s->name,
 			     ossl_err(e, sizeof(e)));
 		goto fail;
@@ -873,7 +883,7 @@ static int verdict(struct phd_pha_result *res, enum phd_pha_verdict v,
 
 /* Parse the client's Certificate into @leaf and @chain (rest, in order). */
 static int parse_certificate(const struct phd_pha_verify_in *in, X509 **leaf,
-			     STACK_OF(X509) *chain, struct phd_pha_result *res)
+			     struct stack_st_X509 *chain, struct phd_pha_result *res)
 {
 	struct rd r, list, cert, exts;
 	uint32_t clen, llen, n, elen;
@@ -937,7 +947,7 @@ static int parse_cv(const struct phd_pha_verify_in *in, uint32_t *scheme,
 }
 
 static int check_chain(const struct phd_pha *p, X509 *leaf,
-		       STACK_OF(X509) *chain, struct phd_pha_result *res)
+		       struct stack_st_X509 *chain, struct phd_pha_result *res)
 {
 	X509_STORE_CTX *sc = X509_STORE_CTX_new();
 	int ok, e;
@@ -971,7 +981,7 @@ int phd_pha_verify(const struct phd_pha *p, const struct phd_pha_config *pc,
 		   const struct phd_pha_verify_in *in,
 		   struct phd_pha_result *res)
 {
-	STACK_OF(X509) *chain = sk_X509_new_null();
+	struct stack_st_X509 *chain = sk_X509_new_null();
 	uint8_t content[CV_CONTENT_MAX];
 	const struct scheme *s;
 	EVP_MD_CTX *c = NULL;
