@@ -29,16 +29,13 @@
  */
 #include <errno.h>
 #include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "../../module/pha_msg.h"
+#include "fuzz_check.h"
 #include "fuzz_pha.h"
 
-/* See fuzz_nst.c: LLVMFuzzerTestOneInput() without CamelCase in C */
-asm(".globl LLVMFuzzerTestOneInput\n"
-	".set LLVMFuzzerTestOneInput, fuzz_pha_one_input\n");
+FUZZ_TARGET(fuzz_pha_one_input);
 
 unsigned long fuzz_pha_events[FUZZ_PHA_NR_EVENTS];
 
@@ -59,18 +56,6 @@ const char * const fuzz_pha_event_names[FUZZ_PHA_NR_EVENTS] = {
 	[FUZZ_PHA_CV_DECODE] = "CertificateVerify decode_error",
 	[FUZZ_PHA_FIN_OK] = "Finished accepted",
 };
-
-#define FUZZ_CHECK(cond)						\
-	do {								\
-		if (!(cond))						\
-			fuzz_violated(__LINE__, #cond);			\
-	} while (0)
-
-static void __attribute__((noreturn)) fuzz_violated(int line, const char *what)
-{
-	fprintf(stderr, "fuzz_pha.c:%d: invariant violated: %s\n", line, what);
-	abort();
-}
 
 /* Largest message the builders write back here: header, 2^16 body, slack */
 #define OUT_MAX	(4 + 0x10000 + 64)

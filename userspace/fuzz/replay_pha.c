@@ -19,108 +19,12 @@
  * body cut short or extended, a bit flipped. Prints what the target saw.
  * An invariant violation or a sanitizer report aborts the run.
  */
-#include <dirent.h>
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include "../../module/pha_msg.h"
 #include "fuzz_pha.h"
+#include "replay_lib.h"
 
 /* The largest context, the largest block, slack */
 #define GEN_INPUT_MAX	(1 + 255 + 2 + 0xffff + 16)
-
-static unsigned long inputs, files;
-static size_t total_bytes;
-static uint64_t rng = 1;
-
-static void run(const uint8_t *data, size_t size)
-{
-	uint8_t *copy = malloc(size ? size : 1);
-
-	/* An exact-size copy, so that reads past the input are caught */
-	if (!copy) {
-		perror("fuzz-replay-pha");
-		exit(1);
-	}
-	memcpy(copy, data, size);
-	fuzz_pha_one_input(copy, size);
-	free(copy);
-	inputs++;
-	total_bytes += size;
-}
-
-static int run_file(const char *path)
-{
-	static uint8_t buf[GEN_INPUT_MAX];
-	size_t size;
-	FILE *f;
-
-	f = fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "fuzz-replay-pha: %s: %s\n", path,
-			strerror(errno));
-		return -1;
-	}
-	size = fread(buf, 1, sizeof(buf), f);
-	if (ferror(f) || !feof(f)) {
-		fprintf(stderr, "fuzz-replay-pha: %s: read error or over %zu bytes\n",
-			path, sizeof(buf));
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
-	run(buf, size);
-	files++;
-	return 0;
-}
-
-static int run_path(const char *path)
-{
-	char name[4096];
-	struct dirent *de;
-	struct stat st;
-	int err = 0;
-	DIR *dir;
-
-	if (stat(path, &st)) {
-		fprintf(stderr, "fuzz-replay-pha: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode))
-		return run_file(path);
-	dir = opendir(path);
-	if (!dir) {
-		fprintf(stderr, "fuzz-replay-pha: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	while ((de = readdir(dir))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(name, sizeof(name), "%s/%s", path, de->d_name);
-		if (!stat(name, &st) && S_ISREG(st.st_mode) && run_file(name))
-			err = -1;
-	}
-	closedir(dir);
-	return err;
-}
-
-/* xorshift64*: the same inputs for the same seed everywhere */
-static uint32_t rnd32(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return (uint32_t)((rng * 0x2545f4914f6cdd1dULL) >> 32);
-}
-
-static uint32_t rnd(uint32_t below)
-{
-	return rnd32() % below;
-}
 
 static uint8_t *put16(uint8_t *p, uint32_t v)
 {
@@ -402,39 +306,15 @@ static size_t gen_input(uint8_t *out)
 
 int main(int argc, char **argv)
 {
-	static uint8_t input[GEN_INPUT_MAX];
-	unsigned long runs = 0, seed = 1, i;
-	int opt, err = 0;
+	static const struct replay_target target = {
+		.name = "fuzz-replay-pha",
+		.one_input = fuzz_pha_one_input,
+		.gen_input = gen_input,
+		.max_input = GEN_INPUT_MAX,
+		.events = fuzz_pha_events,
+		.event_names = fuzz_pha_event_names,
+		.nr_events = FUZZ_PHA_NR_EVENTS,
+	};
 
-	while ((opt = getopt(argc, argv, "n:s:")) != -1) {
-		switch (opt) {
-		case 'n':
-			runs = strtoul(optarg, NULL, 0);
-			break;
-		case 's':
-			seed = strtoul(optarg, NULL, 0);
-			break;
-		default:
-			fprintf(stderr,
-				"usage: fuzz-replay-pha [-n RUNS] [-s SEED] [FILE|DIR]...\n");
-			return 2;
-		}
-	}
-	for (; optind < argc; optind++)
-		if (run_path(argv[optind]))
-			err = 1;
-	rng = seed ? seed : 1;
-	for (i = 0; i < runs; i++)
-		run(input, gen_input(input));
-
-	printf("fuzz-replay-pha: %lu inputs (%lu files, %lu random, seed %lu), %zu bytes\n",
-	       inputs, files, runs, seed, total_bytes);
-	for (i = 0; i < FUZZ_PHA_NR_EVENTS; i++)
-		printf("  %-40s %lu\n", fuzz_pha_event_names[i],
-		       fuzz_pha_events[i]);
-	if (err)
-		printf("fuzz-replay-pha: some files could not be read\n");
-	else
-		printf("fuzz-replay-pha: no invariant violated\n");
-	return err;
+	return replay_main(&target, argc, argv);
 }
