@@ -131,7 +131,7 @@ static void ktls_ph_rx_resume(struct sock *sk)
  * aead_recv are kTLS's software AEADs; the caller serialises key changes of
  * the direction (tx_lock or rx_lock).
  */
-static int ktls_ph_set_key(struct ktls_ph_sock *ph, bool tx)
+static int ktls_ph_install_key(struct ktls_ph_sock *ph, bool tx)
 {
 	struct ktls_ph_ks *ks = tx ? &ph->tx_ks : &ph->rx_ks;
 	union ktls_ph_crypto_info ci;
@@ -185,11 +185,6 @@ static int ktls_ph_set_key(struct ktls_ph_sock *ph, bool tx)
 	return err;
 }
 
-int ktls_ph_install_key(struct ktls_ph_sock *ph, bool tx)
-{
-	return ktls_ph_set_key(ph, tx);
-}
-
 /**
  * ktls_ph_rx_rearm() - let kTLS read on after a KeyUpdate's first fragment
  * @ph: the socket, rx_lock held, with a partial KeyUpdate in @ph->hs
@@ -199,15 +194,12 @@ int ktls_ph_install_key(struct ktls_ph_sock *ph, bool tx)
  * the message (RFC 8446 5.1 allows fragmenting it, as long as it ends its
  * record). The rest of the message is under the current key: let kTLS go
  * on with it unchanged.
- *
- * Return: 0.
  */
-int ktls_ph_rx_rearm(struct ktls_ph_sock *ph)
+void ktls_ph_rx_rearm(struct ktls_ph_sock *ph)
 {
 	lock_sock(ph->sk);
 	ktls_ph_rx_resume(ph->sk);
 	release_sock(ph->sk);
-	return 0;
 }
 
 /* Send one record of @type through kTLS (under the current send key). */

@@ -160,9 +160,7 @@ static int ktls_ph_rx_drain(struct ktls_ph_sock *ph, int flags)
 		ret = ktls_ph_peek_type(ph, flags);
 		if (ret == -EKEYEXPIRED && ph->hs.len &&
 		    ph->hs.buf[0] == KTLS_PH_HS_KEY_UPDATE) {
-			ret = ktls_ph_rx_rearm(ph);
-			if (ret)
-				return ret;
+			ktls_ph_rx_rearm(ph);
 			continue;
 		}
 		if (ret <= 0)
@@ -306,7 +304,7 @@ static void ktls_ph_rx_work(struct work_struct *work)
 /*
  * Put ktls_ph's hooks back after kTLS's setsockopt(SOL_TLS): a key change
  * re-installs kTLS's own proto and proto_ops (update_sk_prot()). While
- * attached, ktls_ph changes keys without that path (ktls_ph_set_key()).
+ * attached, ktls_ph changes keys without that path (ktls_ph_install_key()).
  */
 static void ktls_ph_hooks_restore(struct ktls_ph_sock *ph)
 {

@@ -137,8 +137,7 @@ int ktls_ph_rx_record(struct ktls_ph_sock *ph, const u8 *rec, size_t len);
 int ktls_ph_tx_key_update_locked(struct ktls_ph_sock *ph, bool request_peer,
 				 int msg_flags);
 void ktls_ph_tx_work(struct work_struct *work);
-int ktls_ph_install_key(struct ktls_ph_sock *ph, bool tx);
-int ktls_ph_rx_rearm(struct ktls_ph_sock *ph);
+void ktls_ph_rx_rearm(struct ktls_ph_sock *ph);
 void ktls_ph_fatal(struct ktls_ph_sock *ph, u8 alert, int err);
 
 #endif /* _KTLS_PH_SOCK_H */
