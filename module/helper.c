@@ -4,7 +4,7 @@
  * events ktls_ph has for it (Documentation/tickets.md).
  *
  * One netlink socket per namespace registers as the helper (its port id).
- * Events (a NewSessionTicket with its PSK, later a CertificateRequest) are
+ * Events (a NewSessionTicket with its PSK, post-handshake authentication) are
  * kernel structures in a bounded per-namespace FIFO: the receive path of a
  * socket queues them without ever waiting for the helper, a work item tells
  * the helper (event-ready) and the helper pops them one by one (event-pop).
@@ -156,6 +156,17 @@ void ktls_ph_event_free(struct ktls_ph_event *ev)
 }
 EXPORT_SYMBOL_IF_KUNIT(ktls_ph_event_free);
 
+/**
+ * ktls_ph_event_new_id() - an event id, for an event whose answer the
+ *	socket awaits before it is queued
+ *
+ * Return: a new id, unique while the module is loaded.
+ */
+u64 ktls_ph_event_new_id(void)
+{
+	return atomic64_inc_return(&ktls_ph_event_next_id);
+}
+
 /* Wipe and free a list of events, counting each as @stat. */
 static void ktls_ph_events_drop(struct net *net, struct list_head *list,
 				enum ktls_ph_net_stat stat)
@@ -205,7 +216,8 @@ int ktls_ph_event_queue(struct net *net, struct ktls_ph_event *ev)
 		err = -ENOSPC;
 		goto drop;
 	}
-	ev->id = atomic64_inc_return(&ktls_ph_event_next_id);
+	if (!ev->id)	/* else given by ktls_ph_event_new_id() */
+		ev->id = atomic64_inc_return(&ktls_ph_event_next_id);
 	list_add_tail(&ev->node, &hn->events);
 	hn->queued++;
 	queue_work(ktls_ph_helper_wq, &hn->ready_work);
@@ -308,6 +320,39 @@ bool ktls_ph_helper_present(const struct net *net)
 	return READ_ONCE(ktls_ph_hn(net)->registered);
 }
 EXPORT_SYMBOL_IF_KUNIT(ktls_ph_helper_present);
+
+/**
+ * ktls_ph_helper_check() - is a port id the namespace's registered helper
+ * @net: the namespace
+ * @portid: netlink port id of the caller
+ * @extack: receives a message naming the problem on error
+ *
+ * Return: 0, or -EPERM (with the same messages as event-pop).
+ */
+int ktls_ph_helper_check(struct net *net, u32 portid,
+			 struct netlink_ext_ack *extack)
+{
+	struct ktls_ph_helper_net *hn = ktls_ph_hn(net);
+	bool registered;
+	u32 cur;
+
+	spin_lock(&hn->lock);
+	registered = hn->registered;
+	cur = hn->portid;
+	spin_unlock(&hn->lock);
+	if (!registered) {
+		NL_SET_ERR_MSG(extack,
+			       "no helper is registered in this network namespace");
+		return -EPERM;
+	}
+	if (cur != portid) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "only the registered helper (port id %u) may answer events",
+				   cur);
+		return -EPERM;
+	}
+	return 0;
+}
 
 /**
  * ktls_ph_helper_register() - make a netlink socket the namespace's helper

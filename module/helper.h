@@ -53,6 +53,28 @@ struct ktls_ph_event_ticket {
 };
 
 /**
+ * struct ktls_ph_event_pha - post-handshake authentication for the helper
+ * @transcript: the main handshake's messages, in the event's data
+ * @transcript_len: its length
+ * @request: the CertificateRequest (with its header), in the event's data
+ * @request_len: its length
+ * @cert: client-cert events: the client's Certificate, in the event's data
+ * @cert_len: its length
+ * @cv: client-cert events: the client's CertificateVerify (NULL: none)
+ * @cv_len: its length
+ */
+struct ktls_ph_event_pha {
+	const u8 *transcript;
+	u32 transcript_len;
+	const u8 *request;
+	u32 request_len;
+	const u8 *cert;
+	u32 cert_len;
+	const u8 *cv;
+	u32 cv_len;
+};
+
+/**
  * struct ktls_ph_event - one event queued for a namespace's helper
  * @node: in the namespace's queue
  * @size: size of the allocation (the structure and @data), for the wipe
@@ -67,23 +89,19 @@ struct ktls_ph_event_ticket {
  * @peer_auth: enum ktls_ph_peer_auth, as given at attach
  * @server_name: server name given at attach ("": none)
  * @ticket: the message of a KTLS_PH_EVENT_TYPE_TICKET event
+ * @pha: the messages of a KTLS_PH_EVENT_TYPE_CERT_REQUEST or
+ *	KTLS_PH_EVENT_TYPE_CLIENT_CERT event
  * @data: the variable-length parts of the message (@ticket's ticket and
- *	extensions)
+ *	extensions, @pha's messages)
  *
  * An event is a kernel structure, not a netlink message: the reply of
  * event-pop is built from it, then it is wiped (kvfree_sensitive()).
  *
  * The common part names the connection; the union holds one member per
- * event type. A CertificateRequest (post-handshake authentication) becomes
- * a second member: certificate_request_context and extensions in @data, and
- * what its answer needs: a reference on the socket's state and a deadline.
- * Popping such an event moves it from the queue to a per-namespace list of
- * events awaiting their answer instead of freeing it; an event-reply
- * command carrying the event's @id (only from the registered helper) takes
- * it off that list and hands Certificate and CertificateVerify to the
- * socket, which adds its Finished; a delayed work item answers events whose
- * deadline passed with an empty Certificate. Tickets need no answer: they
- * are freed once popped.
+ * event type. Every event is freed once popped: the events that need an
+ * answer (cert-request, client-cert) are remembered by their socket
+ * (pha.c), which matches the helper's event-reply by @id and declines or
+ * times out what is not answered in time.
  */
 struct ktls_ph_event {
 	struct list_head node;
@@ -100,6 +118,7 @@ struct ktls_ph_event {
 	char server_name[KTLS_PH_SERVER_NAME_MAX + 1];
 	union {
 		struct ktls_ph_event_ticket ticket;
+		struct ktls_ph_event_pha pha;
 	};
 	u8 data[];
 };
@@ -107,6 +126,7 @@ struct ktls_ph_event {
 struct ktls_ph_event *ktls_ph_event_new(struct ktls_ph_sock *ph, u32 type,
 					size_t data_len);
 void ktls_ph_event_free(struct ktls_ph_event *ev);
+u64 ktls_ph_event_new_id(void);
 int ktls_ph_event_queue(struct net *net, struct ktls_ph_event *ev);
 struct ktls_ph_event *ktls_ph_event_pop(struct net *net, u32 portid,
 					struct netlink_ext_ack *extack);
@@ -114,6 +134,8 @@ void ktls_ph_event_unpop(struct net *net, u32 portid,
 			 struct ktls_ph_event *ev);
 
 bool ktls_ph_helper_present(const struct net *net);
+int ktls_ph_helper_check(struct net *net, u32 portid,
+			 struct netlink_ext_ack *extack);
 int ktls_ph_helper_register(struct net *net, u32 portid,
 			    struct netlink_ext_ack *extack);
 int ktls_ph_helper_unregister(struct net *net, u32 portid,

@@ -19,6 +19,7 @@
 #include <uapi/linux/ktls_ph.h>
 
 #include "hsmsg.h"
+#include "pha_msg.h"
 #include "sock.h"
 #include "ticket.h"
 
@@ -202,15 +203,23 @@ void ktls_ph_rx_rearm(struct ktls_ph_sock *ph)
 	release_sock(ph->sk);
 }
 
-/* Send one record of @type through kTLS (under the current send key). */
-static int ktls_ph_send_record(struct ktls_ph_sock *ph, u8 type,
-			       const void *data, size_t len, int flags)
+/**
+ * ktls_ph_send_raw() - send bytes as records of one type through kTLS
+ * @ph: the socket, tx_lock held
+ * @type: TLS record type
+ * @data: the bytes (kTLS splits them into records)
+ * @len: their length
+ * @flags: MSG_DONTWAIT or 0
+ *
+ * Return: the bytes sent (possibly fewer than @len), or a negative errno.
+ */
+int ktls_ph_send_raw(struct ktls_ph_sock *ph, u8 type, const void *data,
+		     size_t len, int flags)
 {
 	u8 cbuf[CMSG_SPACE(sizeof(u8))] __aligned(sizeof(size_t)) = {};
 	struct msghdr m = { .msg_flags = flags };
 	struct cmsghdr *c = (struct cmsghdr *)cbuf;
 	struct kvec iov = { .iov_base = (void *)data, .iov_len = len };
-	int ret;
 
 	c->cmsg_level = SOL_TLS;
 	c->cmsg_type = TLS_SET_RECORD_TYPE;
@@ -219,7 +228,15 @@ static int ktls_ph_send_record(struct ktls_ph_sock *ph, u8 type,
 	m.msg_control = cbuf;
 	m.msg_controllen = sizeof(cbuf);
 	iov_iter_kvec(&m.msg_iter, ITER_SOURCE, &iov, 1, len);
-	ret = ph->ktls_prot->sendmsg(ph->sk, &m, len);
+	return ph->ktls_prot->sendmsg(ph->sk, &m, len);
+}
+
+/* Send one record of @type through kTLS (under the current send key). */
+static int ktls_ph_send_record(struct ktls_ph_sock *ph, u8 type,
+			       const void *data, size_t len, int flags)
+{
+	int ret = ktls_ph_send_raw(ph, type, data, len, flags);
+
 	if (ret < 0)
 		return ret;
 	return ret == len ? 0 : -EIO;
@@ -251,8 +268,24 @@ void ktls_ph_fatal(struct ktls_ph_sock *ph, u8 alert, int err)
 	case KTLS_PH_ALERT_ILLEGAL_PARAMETER:
 		ktls_ph_net_inc(net, KTLS_PH_NS_ALERT_ILLEGAL_PARAMETER);
 		break;
-	default:
+	case KTLS_PH_ALERT_BAD_CERTIFICATE:
+		ktls_ph_net_inc(net, KTLS_PH_NS_ALERT_BAD_CERTIFICATE);
+		break;
+	case KTLS_PH_ALERT_UNSUPPORTED_CERTIFICATE:
+		ktls_ph_net_inc(net, KTLS_PH_NS_ALERT_UNSUPPORTED_CERTIFICATE);
+		break;
+	case KTLS_PH_ALERT_DECRYPT_ERROR:
+		ktls_ph_net_inc(net, KTLS_PH_NS_ALERT_DECRYPT_ERROR);
+		break;
+	case KTLS_PH_ALERT_CERTIFICATE_REQUIRED:
+		ktls_ph_net_inc(net, KTLS_PH_NS_ALERT_CERTIFICATE_REQUIRED);
+		break;
+	case KTLS_PH_ALERT_INTERNAL_ERROR:
 		ktls_ph_net_inc(net, KTLS_PH_NS_ALERT_INTERNAL_ERROR);
+		break;
+	default:
+		/* a helper's verdict may name any alert */
+		ktls_ph_net_inc(net, KTLS_PH_NS_ALERT_OTHER);
 		break;
 	}
 	mutex_lock(&ph->tx_lock);
@@ -397,13 +430,21 @@ static int ktls_ph_rx_key_update(struct ktls_ph_sock *ph,
 static int ktls_ph_rx_msg(struct ktls_ph_sock *ph,
 			  const struct ktls_ph_hs_msg *m, bool last)
 {
+	/* RFC 8446 4.6.2: the client's answer comes without interruption */
+	if (ktls_ph_pha_rx_busy(ph))
+		return ktls_ph_pha_rx_msg(ph, m);
 	switch (m->type) {
 	case KTLS_PH_HS_KEY_UPDATE:
 		return ktls_ph_rx_key_update(ph, m, last);
 	case KTLS_PH_HS_NEW_SESSION_TICKET:
 		return ktls_ph_ticket_rx(ph, m);
+	case KTLS_PH_HS_CERTIFICATE_REQUEST:
+	case KTLS_PH_HS_CERTIFICATE:
+	case KTLS_PH_HS_CERTIFICATE_VERIFY:
+	case KTLS_PH_HS_FINISHED:
+		return ktls_ph_pha_rx_msg(ph, m);
 	}
-	/* CertificateRequest without post_handshake_auth, or anything else */
+	/* anything else */
 	ktls_ph_fatal(ph, KTLS_PH_ALERT_UNEXPECTED_MESSAGE, -EPROTO);
 	return -EPROTO;
 }

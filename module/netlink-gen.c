@@ -11,6 +11,17 @@
 
 #include <uapi/linux/ktls_ph.h>
 
+/* Common nested types */
+const struct nla_policy ktls_ph_pha_nl_policy[KTLS_PH_A_PHA_ALERT + 1] = {
+	[KTLS_PH_A_PHA_TRANSCRIPT] = { .type = NLA_BINARY, },
+	[KTLS_PH_A_PHA_REQUEST] = { .type = NLA_BINARY, },
+	[KTLS_PH_A_PHA_CERTIFICATE] = { .type = NLA_BINARY, },
+	[KTLS_PH_A_PHA_CERTIFICATE_VERIFY] = { .type = NLA_BINARY, },
+	[KTLS_PH_A_PHA_DECLINE] = { .type = NLA_FLAG, },
+	[KTLS_PH_A_PHA_VERDICT] = NLA_POLICY_MAX(NLA_U32, 12),
+	[KTLS_PH_A_PHA_ALERT] = { .type = NLA_U8, },
+};
+
 /* KTLS_PH_CMD_ATTACH - do */
 static const struct nla_policy ktls_ph_attach_nl_policy[KTLS_PH_A_SOCK_PEER_AUTH + 1] = {
 	[KTLS_PH_A_SOCK_SOCKFD] = { .type = NLA_S32, },
@@ -19,7 +30,7 @@ static const struct nla_policy ktls_ph_attach_nl_policy[KTLS_PH_A_SOCK_PEER_AUTH
 	[KTLS_PH_A_SOCK_TX_SECRET] = NLA_POLICY_MAX_LEN(KTLS_PH_MAX_SECRET_LEN),
 	[KTLS_PH_A_SOCK_RX_SECRET] = NLA_POLICY_MAX_LEN(KTLS_PH_MAX_SECRET_LEN),
 	[KTLS_PH_A_SOCK_RESUMPTION_SECRET] = NLA_POLICY_MAX_LEN(KTLS_PH_MAX_SECRET_LEN),
-	[KTLS_PH_A_SOCK_TRANSCRIPT] = NLA_POLICY_MAX_LEN(65000),
+	[KTLS_PH_A_SOCK_TRANSCRIPT] = { .type = NLA_BINARY, },
 	[KTLS_PH_A_SOCK_PHA_OFFERED] = { .type = NLA_FLAG, },
 	[KTLS_PH_A_SOCK_SERVER_NAME] = { .type = NLA_NUL_STRING, .len = 255, },
 	[KTLS_PH_A_SOCK_REKEY_RECORDS] = { .type = NLA_UINT, },
@@ -40,6 +51,18 @@ static const struct nla_policy ktls_ph_key_update_nl_policy[KTLS_PH_A_SOCK_REQUE
 
 /* KTLS_PH_CMD_GET - do */
 static const struct nla_policy ktls_ph_get_nl_policy[KTLS_PH_A_SOCK_SOCKFD + 1] = {
+	[KTLS_PH_A_SOCK_SOCKFD] = { .type = NLA_S32, },
+};
+
+/* KTLS_PH_CMD_EVENT_REPLY - do */
+static const struct nla_policy ktls_ph_event_reply_nl_policy[KTLS_PH_A_EVENT_PHA + 1] = {
+	[KTLS_PH_A_EVENT_ID] = { .type = NLA_UINT, },
+	[KTLS_PH_A_EVENT_COOKIE] = { .type = NLA_UINT, },
+	[KTLS_PH_A_EVENT_PHA] = NLA_POLICY_NESTED(ktls_ph_pha_nl_policy),
+};
+
+/* KTLS_PH_CMD_PHA_REQUEST - do */
+static const struct nla_policy ktls_ph_pha_request_nl_policy[KTLS_PH_A_SOCK_SOCKFD + 1] = {
 	[KTLS_PH_A_SOCK_SOCKFD] = { .type = NLA_S32, },
 };
 
@@ -93,6 +116,24 @@ static const struct genl_split_ops ktls_ph_nl_ops[] = {
 		.doit	= ktls_ph_nl_event_pop_doit,
 		.flags	= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
+	{
+		.cmd		= KTLS_PH_CMD_EVENT_REPLY,
+		.doit		= ktls_ph_nl_event_reply_doit,
+		.policy		= ktls_ph_event_reply_nl_policy,
+		.maxattr	= KTLS_PH_A_EVENT_PHA,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= KTLS_PH_CMD_PHA_REQUEST,
+		.doit		= ktls_ph_nl_pha_request_doit,
+		.policy		= ktls_ph_pha_request_nl_policy,
+		.maxattr	= KTLS_PH_A_SOCK_SOCKFD,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+};
+
+static const struct genl_multicast_group ktls_ph_nl_mcgrps[] = {
+	[KTLS_PH_NLGRP_PHA] = { "pha", },
 };
 
 struct genl_family ktls_ph_nl_family __ro_after_init = {
@@ -103,4 +144,6 @@ struct genl_family ktls_ph_nl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.split_ops	= ktls_ph_nl_ops,
 	.n_split_ops	= ARRAY_SIZE(ktls_ph_nl_ops),
+	.mcgrps		= ktls_ph_nl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(ktls_ph_nl_mcgrps),
 };

@@ -12,6 +12,9 @@
 
 #include <uapi/linux/ktls_ph.h>
 
+/* Common nested types */
+extern const struct nla_policy ktls_ph_pha_nl_policy[KTLS_PH_A_PHA_ALERT + 1];
+
 int ktls_ph_nl_attach_doit(struct sk_buff *skb, struct genl_info *info);
 int ktls_ph_nl_detach_doit(struct sk_buff *skb, struct genl_info *info);
 int ktls_ph_nl_key_update_doit(struct sk_buff *skb, struct genl_info *info);
@@ -22,6 +25,12 @@ int ktls_ph_nl_helper_register_doit(struct sk_buff *skb,
 int ktls_ph_nl_helper_unregister_doit(struct sk_buff *skb,
 				      struct genl_info *info);
 int ktls_ph_nl_event_pop_doit(struct sk_buff *skb, struct genl_info *info);
+int ktls_ph_nl_event_reply_doit(struct sk_buff *skb, struct genl_info *info);
+int ktls_ph_nl_pha_request_doit(struct sk_buff *skb, struct genl_info *info);
+
+enum {
+	KTLS_PH_NLGRP_PHA,
+};
 
 extern struct genl_family ktls_ph_nl_family;
 

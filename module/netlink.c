@@ -51,11 +51,17 @@ int ktls_ph_nl_attach_doit(struct sk_buff *skb, struct genl_info *info)
 	    GENL_REQ_ATTR_CHECK(info, KTLS_PH_A_SOCK_TX_SECRET) ||
 	    GENL_REQ_ATTR_CHECK(info, KTLS_PH_A_SOCK_RX_SECRET))
 		return -EINVAL;
-	if (attrs[KTLS_PH_A_SOCK_PHA_OFFERED] ||
-	    attrs[KTLS_PH_A_SOCK_TRANSCRIPT]) {
-		NL_SET_ERR_MSG(info->extack,
-			       "post-handshake authentication is not supported yet");
-		return -EOPNOTSUPP;
+	if (attrs[KTLS_PH_A_SOCK_PHA_OFFERED] &&
+	    !attrs[KTLS_PH_A_SOCK_TRANSCRIPT]) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    attrs[KTLS_PH_A_SOCK_PHA_OFFERED],
+				    "pha-offered needs the handshake transcript");
+		return -EINVAL;
+	}
+	if (attrs[KTLS_PH_A_SOCK_TRANSCRIPT]) {
+		a.pha_offered = nla_get_flag(attrs[KTLS_PH_A_SOCK_PHA_OFFERED]);
+		a.transcript = nla_data(attrs[KTLS_PH_A_SOCK_TRANSCRIPT]);
+		a.transcript_len = nla_len(attrs[KTLS_PH_A_SOCK_TRANSCRIPT]);
 	}
 	a.role = nla_get_u32(attrs[KTLS_PH_A_SOCK_ROLE]);
 	a.suite_id = nla_get_u16(attrs[KTLS_PH_A_SOCK_CIPHER_SUITE]);
@@ -138,7 +144,31 @@ int ktls_ph_nl_key_update_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static int ktls_ph_nl_fill(struct sk_buff *msg, struct ktls_ph_sock *ph)
+/*
+ * Server sockets: the last post-handshake authentication's outcome, and
+ * the client's leaf certificate with @cert.
+ */
+static int ktls_ph_nl_fill_pha(struct sk_buff *msg, struct ktls_ph_sock *ph,
+			       bool cert)
+{
+	struct ktls_ph_pha *p = &ph->pha;
+	int err = 0;
+
+	if (ph->role != KTLS_PH_ROLE_SERVER)
+		return 0;
+	spin_lock_bh(&p->lock);
+	if (nla_put_u32(msg, KTLS_PH_A_SOCK_PHA_VERDICT, p->verdict) ||
+	    nla_put_u8(msg, KTLS_PH_A_SOCK_PHA_ALERT, p->alert) ||
+	    (cert && p->peer_cert &&
+	     nla_put(msg, KTLS_PH_A_SOCK_PEER_CERT, p->peer_cert_len,
+		     p->peer_cert)))
+		err = -EMSGSIZE;
+	spin_unlock_bh(&p->lock);
+	return err;
+}
+
+static int ktls_ph_nl_fill(struct sk_buff *msg, struct ktls_ph_sock *ph,
+			   bool cert)
 {
 	static const int map[KTLS_PH_SS_NUM] = {
 		[KTLS_PH_SS_RX_REKEYS] = KTLS_PH_A_STATS_RX_REKEYS,
@@ -147,6 +177,10 @@ static int ktls_ph_nl_fill(struct sk_buff *msg, struct ktls_ph_sock *ph)
 		[KTLS_PH_SS_AUTO_REKEYS] = KTLS_PH_A_STATS_AUTO_REKEYS,
 		[KTLS_PH_SS_HS_RECORDS] = KTLS_PH_A_STATS_HS_RECORDS,
 		[KTLS_PH_SS_TICKETS] = KTLS_PH_A_STATS_TICKETS,
+		[KTLS_PH_SS_PHA_REQUESTS] = KTLS_PH_A_STATS_PHA_REQUESTS,
+		[KTLS_PH_SS_PHA_ANSWERED] = KTLS_PH_A_STATS_PHA_ANSWERED,
+		[KTLS_PH_SS_PHA_DECLINED] = KTLS_PH_A_STATS_PHA_DECLINED,
+		[KTLS_PH_SS_PHA_TIMEOUTS] = KTLS_PH_A_STATS_PHA_TIMEOUTS,
 	};
 	struct nlattr *nest;
 	int i;
@@ -167,7 +201,7 @@ static int ktls_ph_nl_fill(struct sk_buff *msg, struct ktls_ph_sock *ph)
 			 READ_ONCE(ph->tx_bytes)))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
-	return 0;
+	return ktls_ph_nl_fill_pha(msg, ph, cert);
 }
 
 int ktls_ph_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -188,11 +222,14 @@ int ktls_ph_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	err = -ENOMEM;
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	/* room for the largest peer-cert (the policy's limit) */
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE +
+			  (ph->role == KTLS_PH_ROLE_SERVER ?
+			   nla_total_size(U16_MAX) : 0), GFP_KERNEL);
 	if (!msg)
 		goto out;
 	hdr = genlmsg_iput(msg, info);
-	if (!hdr || ktls_ph_nl_fill(msg, ph)) {
+	if (!hdr || ktls_ph_nl_fill(msg, ph, true)) {
 		nlmsg_free(msg);
 		err = -EMSGSIZE;
 		goto out;
@@ -219,9 +256,20 @@ static int ktls_ph_nl_dump_one(struct ktls_ph_sock *ph, void *arg)
 			  NLM_F_MULTI, KTLS_PH_CMD_GET);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (ktls_ph_nl_fill(d->skb, ph)) {
+	if (ktls_ph_nl_fill(d->skb, ph, true)) {
+		/* a large peer-cert alone in a dump message: leave it out */
 		genlmsg_cancel(d->skb, hdr);
-		return -EMSGSIZE;
+		if (d->skb->len)
+			return -EMSGSIZE;
+		hdr = genlmsg_put(d->skb, NETLINK_CB(d->cb->skb).portid,
+				  d->cb->nlh->nlmsg_seq, &ktls_ph_nl_family,
+				  NLM_F_MULTI, KTLS_PH_CMD_GET);
+		if (!hdr)
+			return -EMSGSIZE;
+		if (ktls_ph_nl_fill(d->skb, ph, false)) {
+			genlmsg_cancel(d->skb, hdr);
+			return -EMSGSIZE;
+		}
 	}
 	genlmsg_end(d->skb, hdr);
 	return 0;
@@ -306,6 +354,22 @@ static size_t ktls_ph_nl_ticket_size(const struct ktls_ph_event_ticket *t)
 		nla_total_size(sizeof(u64));		/* received-ms */
 }
 
+/* Size of the pha nest of an event-pop reply */
+static size_t ktls_ph_nl_pha_size(const struct ktls_ph_event_pha *p)
+{
+	return nla_total_size(0) +
+		nla_total_size(p->transcript_len) +
+		nla_total_size(p->request_len) +
+		(p->cert ? nla_total_size(p->cert_len) : 0) +
+		(p->cv ? nla_total_size(p->cv_len) : 0);
+}
+
+static bool ktls_ph_nl_is_pha(const struct ktls_ph_event *ev)
+{
+	return ev->type == KTLS_PH_EVENT_TYPE_CERT_REQUEST ||
+		ev->type == KTLS_PH_EVENT_TYPE_CLIENT_CERT;
+}
+
 /* Size of the attributes of an event-pop reply */
 static size_t ktls_ph_nl_event_size(const struct ktls_ph_event *ev)
 {
@@ -318,6 +382,8 @@ static size_t ktls_ph_nl_event_size(const struct ktls_ph_event *ev)
 		nla_total_size(strlen(ev->server_name) + 1);
 	if (ev->type == KTLS_PH_EVENT_TYPE_TICKET)
 		size += ktls_ph_nl_ticket_size(&ev->ticket);
+	else if (ktls_ph_nl_is_pha(ev))
+		size += ktls_ph_nl_pha_size(&ev->pha);
 	return size;
 }
 
@@ -326,14 +392,37 @@ static size_t ktls_ph_nl_event_size(const struct ktls_ph_event *ev)
  * @ev: the event
  *
  * A nest is at most 65535 bytes long (nla_len): a ticket and extensions of
- * nearly 64 KiB together, legal in a NewSessionTicket, are not.
+ * nearly 64 KiB together, legal in a NewSessionTicket, are not; nor are a
+ * long transcript and a long request (or client certificate) together.
  *
  * Return: true when the event can be popped.
  */
 bool ktls_ph_nl_event_fits(const struct ktls_ph_event *ev)
 {
-	return ev->type != KTLS_PH_EVENT_TYPE_TICKET ||
-		ktls_ph_nl_ticket_size(&ev->ticket) <= U16_MAX;
+	if (ev->type == KTLS_PH_EVENT_TYPE_TICKET)
+		return ktls_ph_nl_ticket_size(&ev->ticket) <= U16_MAX;
+	if (ktls_ph_nl_is_pha(ev))
+		return ktls_ph_nl_pha_size(&ev->pha) <= U16_MAX;
+	return true;
+}
+
+static int ktls_ph_nl_pha_fill(struct sk_buff *msg,
+			       const struct ktls_ph_event_pha *p)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, KTLS_PH_A_EVENT_PHA);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put(msg, KTLS_PH_A_PHA_TRANSCRIPT, p->transcript_len,
+		    p->transcript) ||
+	    nla_put(msg, KTLS_PH_A_PHA_REQUEST, p->request_len, p->request) ||
+	    (p->cert && nla_put(msg, KTLS_PH_A_PHA_CERTIFICATE, p->cert_len,
+				p->cert)) ||
+	    (p->cv && nla_put(msg, KTLS_PH_A_PHA_CERTIFICATE_VERIFY,
+			      p->cv_len, p->cv)))
+		return -EMSGSIZE;
+	return nla_nest_end_safe(msg, nest) < 0 ? -EMSGSIZE : 0;
 }
 
 static int ktls_ph_nl_ticket_fill(struct sk_buff *msg,
@@ -379,6 +468,8 @@ static int ktls_ph_nl_event_fill(struct sk_buff *msg,
 		return -EMSGSIZE;
 	if (ev->type == KTLS_PH_EVENT_TYPE_TICKET)
 		return ktls_ph_nl_ticket_fill(msg, &ev->ticket);
+	if (ktls_ph_nl_is_pha(ev))
+		return ktls_ph_nl_pha_fill(msg, &ev->pha);
 	return 0;
 }
 
@@ -443,4 +534,94 @@ void ktls_ph_nl_event_ready(struct net *net, u32 portid, u32 queued)
 	}
 	genlmsg_end(msg, hdr);
 	genlmsg_unicast(net, msg, portid);
+}
+
+int ktls_ph_nl_event_reply_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[KTLS_PH_A_PHA_MAX + 1];
+	struct ktls_ph_pha_answer a = {};
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, KTLS_PH_A_EVENT_ID) ||
+	    GENL_REQ_ATTR_CHECK(info, KTLS_PH_A_EVENT_COOKIE) ||
+	    GENL_REQ_ATTR_CHECK(info, KTLS_PH_A_EVENT_PHA))
+		return -EINVAL;
+	err = nla_parse_nested(tb, KTLS_PH_A_PHA_MAX,
+			       info->attrs[KTLS_PH_A_EVENT_PHA],
+			       ktls_ph_pha_nl_policy, info->extack);
+	if (err)
+		return err;
+	if (tb[KTLS_PH_A_PHA_CERTIFICATE]) {
+		a.cert = nla_data(tb[KTLS_PH_A_PHA_CERTIFICATE]);
+		a.cert_len = nla_len(tb[KTLS_PH_A_PHA_CERTIFICATE]);
+	}
+	if (tb[KTLS_PH_A_PHA_CERTIFICATE_VERIFY]) {
+		a.cv = nla_data(tb[KTLS_PH_A_PHA_CERTIFICATE_VERIFY]);
+		a.cv_len = nla_len(tb[KTLS_PH_A_PHA_CERTIFICATE_VERIFY]);
+	}
+	a.decline = nla_get_flag(tb[KTLS_PH_A_PHA_DECLINE]);
+	if (tb[KTLS_PH_A_PHA_VERDICT]) {
+		a.has_verdict = true;
+		a.verdict = nla_get_u32(tb[KTLS_PH_A_PHA_VERDICT]);
+	}
+	if (tb[KTLS_PH_A_PHA_ALERT])
+		a.alert = nla_get_u8(tb[KTLS_PH_A_PHA_ALERT]);
+	return ktls_ph_pha_reply(genl_info_net(info), info->snd_portid,
+				 nla_get_uint(info->attrs[KTLS_PH_A_EVENT_ID]),
+				 nla_get_uint(info->attrs[KTLS_PH_A_EVENT_COOKIE]),
+				 &a, info->extack);
+}
+
+int ktls_ph_nl_pha_request_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ktls_ph_sock *ph;
+	struct socket *sock;
+	int err;
+
+	sock = ktls_ph_nl_sock(info, &err);
+	if (!sock)
+		return err;
+	ph = ktls_ph_sock_get(sock->sk);
+	if (ph) {
+		err = ktls_ph_pha_request(ph, info->extack);
+	} else {
+		NL_SET_ERR_MSG(info->extack, "socket is not attached to ktls_ph");
+		err = -ENOENT;
+	}
+	sockfd_put(sock);
+	return err;
+}
+
+/**
+ * ktls_ph_nl_pha_done() - announce a post-handshake authentication outcome
+ * @net: the socket's namespace
+ * @cookie: the socket's cookie
+ * @verdict: enum ktls_ph_pha_verdict
+ * @alert: the alert sent because of it (0: none)
+ *
+ * Best effort, to the "pha" multicast group.
+ *
+ * Context: process context.
+ */
+void ktls_ph_nl_pha_done(struct net *net, u64 cookie, u32 verdict, u8 alert)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(nla_total_size(sizeof(u64)) +
+			  nla_total_size(sizeof(u32)) +
+			  nla_total_size(sizeof(u8)), GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &ktls_ph_nl_family, 0,
+			  KTLS_PH_CMD_PHA_DONE);
+	if (!hdr || nla_put_uint(msg, KTLS_PH_A_SOCK_COOKIE, cookie) ||
+	    nla_put_u32(msg, KTLS_PH_A_SOCK_PHA_VERDICT, verdict) ||
+	    nla_put_u8(msg, KTLS_PH_A_SOCK_PHA_ALERT, alert)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&ktls_ph_nl_family, net, msg, 0,
+				KTLS_PH_NLGRP_PHA, GFP_KERNEL);
 }

@@ -18,8 +18,11 @@ typedef unsigned short u16;
 #endif
 
 /* RFC 8446 section 6: AlertDescription values besides those of hsmsg.h */
+#define KTLS_PH_ALERT_BAD_CERTIFICATE		42
+#define KTLS_PH_ALERT_UNSUPPORTED_CERTIFICATE	43
 #define KTLS_PH_ALERT_DECRYPT_ERROR		51
 #define KTLS_PH_ALERT_MISSING_EXTENSION		109
+#define KTLS_PH_ALERT_CERTIFICATE_REQUIRED	116
 
 /* RFC 8446 4.2 and RFC 8879: ExtensionType values */
 #define KTLS_PH_EXT_SIGNATURE_ALGORITHMS	13

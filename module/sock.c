@@ -171,6 +171,9 @@ static int ktls_ph_rx_drain(struct ktls_ph_sock *ph, int flags)
 				return ret;
 			continue;
 		}
+		if (ret == TLS_RECORD_TYPE_DATA && ktls_ph_pha_rx_busy(ph))
+			/* 4.6.2: the client's answer comes in one piece */
+			return ktls_ph_pha_rx_unexpected(ph);
 		if (ret == TLS_RECORD_TYPE_DATA && ph->hs.len) {
 			/* RFC 8446 5.1: no interleaving inside a message */
 			ktls_ph_fatal(ph, KTLS_PH_ALERT_UNEXPECTED_MESSAGE,
@@ -276,7 +279,7 @@ static int ktls_ph_read_sock(struct sock *sk, read_descriptor_t *desc,
 	if ((ret >= 0 || ret == -EINVAL || ret == -EKEYEXPIRED) &&
 	    (ret == -EKEYEXPIRED || ktls_ph_rx_list_hs(sk))) {
 		WRITE_ONCE(ph->rx_work_pending, true);
-		queue_work(system_wq, &ph->rx_work);
+		schedule_work(&ph->rx_work);
 		if (ret <= 0)
 			ret = -EAGAIN;
 	}
@@ -379,12 +382,14 @@ static void ktls_ph_wipe(struct ktls_ph_sock *ph)
 	kfree_sensitive(ph->hs.buf);
 	ph->hs.buf = NULL;
 	ph->hs.len = 0;
+	ktls_ph_pha_wipe(ph);
 }
 
 /* Stop acting on the socket: hooks pass through from now on. */
 static void ktls_ph_stop(struct ktls_ph_sock *ph)
 {
 	WRITE_ONCE(ph->attached, false);
+	ktls_ph_pha_stop(ph);
 	cancel_delayed_work_sync(&ph->tx_work);
 	cancel_work_sync(&ph->rx_work);
 	mutex_lock(&ph->rx_lock);
@@ -501,6 +506,15 @@ static int ktls_ph_check(struct sock *sk, const struct ktls_ph_attach_args *a,
 		NL_SET_ERR_MSG(extack, "server-name is longer than 255 bytes");
 		return -EINVAL;
 	}
+	if (a->pha_offered && !a->transcript) {
+		NL_SET_ERR_MSG(extack,
+			       "pha-offered needs the handshake transcript");
+		return -EINVAL;
+	}
+	if (a->transcript &&
+	    ktls_ph_pha_check_transcript(a->transcript, a->transcript_len,
+					 extack))
+		return -EINVAL;
 	if (a->peer_auth > KTLS_PH_PEER_AUTH_PSK) {
 		NL_SET_ERR_MSG(extack,
 			       "peer-auth must be unknown, certificate or psk");
@@ -551,6 +565,9 @@ int ktls_ph_sock_attach(struct sock *sk, const struct ktls_ph_attach_args *a,
 	INIT_DELAYED_WORK(&ph->tx_work, ktls_ph_tx_work);
 	INIT_WORK(&ph->rx_work, ktls_ph_rx_work);
 	INIT_LIST_HEAD(&ph->node);
+	spin_lock_init(&ph->pha.lock);
+	INIT_LIST_HEAD(&ph->pha.pending);
+	INIT_DELAYED_WORK(&ph->pha.work, ktls_ph_pha_work);
 	ph->sk = sk;
 	ph->role = a->role;
 	ph->rekey_records = a->rekey_records ?:
@@ -566,6 +583,13 @@ int ktls_ph_sock_attach(struct sock *sk, const struct ktls_ph_attach_args *a,
 		err = ktls_ph_ks_init(&ph->tx_ks, suite->id);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "cannot set up the key schedule (kernel crypto API)");
+		goto out_unlock;
+	}
+	err = ktls_ph_pha_init(ph, a->pha_offered, a->transcript,
+			       a->transcript_len);
+	if (err) {
+		NL_SET_ERR_MSG(extack,
+			       "cannot set up post-handshake authentication (memory or kernel crypto API)");
 		goto out_unlock;
 	}
 	memcpy(ph->rx_secret, a->rx_secret, a->secret_len);
@@ -708,4 +732,35 @@ int ktls_ph_sock_for_each(struct net *net, int skip,
 	}
 	spin_unlock_bh(&ktls_ph_socks_lock);
 	return i;
+}
+
+/**
+ * ktls_ph_sock_by_cookie() - call @fn for the attached socket @cookie
+ * @net: network namespace the socket must be in
+ * @cookie: ktls_ph's identifier of the socket
+ * @fn: callback, under the list's spinlock: must not sleep. The socket's
+ *	state stays valid while it runs (close and detach take it off the
+ *	list under the same lock, and the state is freed after an RCU grace
+ *	period)
+ * @arg: passed to @fn
+ *
+ * Return: what @fn returned, or -ENOENT when no such socket is attached.
+ */
+int ktls_ph_sock_by_cookie(struct net *net, u64 cookie,
+			   int (*fn)(struct ktls_ph_sock *ph, void *arg),
+			   void *arg)
+{
+	struct ktls_ph_sock *ph;
+	int ret = -ENOENT;
+
+	spin_lock_bh(&ktls_ph_socks_lock);
+	list_for_each_entry(ph, &ktls_ph_socks, node) {
+		if (ph->cookie == cookie && net_eq(sock_net(ph->sk), net) &&
+		    READ_ONCE(ph->attached)) {
+			ret = fn(ph, arg);
+			break;
+		}
+	}
+	spin_unlock_bh(&ktls_ph_socks_lock);
+	return ret;
 }

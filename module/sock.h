@@ -16,6 +16,7 @@
 
 #include "hsmsg.h"
 #include "keysched.h"
+#include "pha.h"
 #include "stats.h"
 
 /* Counters of one socket; the netlink GET reply reports them */
@@ -26,6 +27,10 @@ enum ktls_ph_sock_stat {
 	KTLS_PH_SS_AUTO_REKEYS,
 	KTLS_PH_SS_HS_RECORDS,
 	KTLS_PH_SS_TICKETS,
+	KTLS_PH_SS_PHA_REQUESTS,
+	KTLS_PH_SS_PHA_ANSWERED,
+	KTLS_PH_SS_PHA_DECLINED,
+	KTLS_PH_SS_PHA_TIMEOUTS,
 	KTLS_PH_SS_NUM
 };
 
@@ -62,6 +67,7 @@ enum ktls_ph_sock_stat {
  * @tx_bytes: plaintext bytes sent under the current send key
  * @rekey_records: automatic KeyUpdate threshold (records)
  * @rekey_bytes: automatic KeyUpdate threshold (bytes), 0 = none
+ * @pha: post-handshake authentication (pha.c)
  * @fatal: errno of a fatal protocol error; the socket then only fails
  * @stats: counters, enum ktls_ph_sock_stat
  */
@@ -99,6 +105,8 @@ struct ktls_ph_sock {
 	u64 rekey_records;
 	u64 rekey_bytes;
 
+	struct ktls_ph_pha pha;
+
 	int fatal;
 	atomic64_t stats[KTLS_PH_SS_NUM];
 };
@@ -116,6 +124,9 @@ struct ktls_ph_sock *ktls_ph_sock_get(struct sock *sk);
 int ktls_ph_sock_for_each(struct net *net, int skip,
 			  int (*fn)(struct ktls_ph_sock *ph, void *arg),
 			  void *arg);
+int ktls_ph_sock_by_cookie(struct net *net, u64 cookie,
+			   int (*fn)(struct ktls_ph_sock *ph, void *arg),
+			   void *arg);
 
 /* Module parameters: limits for sockets attached without their own */
 extern unsigned long ktls_ph_rekey_records;
@@ -139,5 +150,7 @@ int ktls_ph_tx_key_update_locked(struct ktls_ph_sock *ph, bool request_peer,
 void ktls_ph_tx_work(struct work_struct *work);
 void ktls_ph_rx_rearm(struct ktls_ph_sock *ph);
 void ktls_ph_fatal(struct ktls_ph_sock *ph, u8 alert, int err);
+int ktls_ph_send_raw(struct ktls_ph_sock *ph, u8 type, const void *data,
+		     size_t len, int flags);
 
 #endif /* _KTLS_PH_SOCK_H */

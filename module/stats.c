@@ -48,6 +48,20 @@ static const char *const ktls_ph_net_stat_names[KTLS_PH_NS_NUM] = {
 	[KTLS_PH_NS_EVENTS_DROPPED_QUEUE_FULL] = "EventsDroppedQueueFull",
 	[KTLS_PH_NS_EVENTS_DROPPED_UNREGISTER] = "EventsDroppedUnregister",
 	[KTLS_PH_NS_EVENTS_DROPPED_ERROR] = "EventsDroppedError",
+	[KTLS_PH_NS_PHA_REQUESTS] = "PhaRequests",
+	[KTLS_PH_NS_PHA_ANSWERED] = "PhaAnswered",
+	[KTLS_PH_NS_PHA_DECLINED] = "PhaDeclined",
+	[KTLS_PH_NS_PHA_TIMEOUTS] = "PhaTimeouts",
+	[KTLS_PH_NS_PHA_NO_HELPER] = "PhaNoHelper",
+	[KTLS_PH_NS_PHA_BAD_REPLIES] = "PhaBadReplies",
+	[KTLS_PH_NS_PHA_VERIFIED] = "PhaVerified",
+	[KTLS_PH_NS_PHA_REJECTED] = "PhaRejected",
+	[KTLS_PH_NS_PHA_SEND_ERRORS] = "PhaSendErrors",
+	[KTLS_PH_NS_ALERT_BAD_CERTIFICATE] = "AlertBadCertificate",
+	[KTLS_PH_NS_ALERT_UNSUPPORTED_CERTIFICATE] = "AlertUnsupportedCertificate",
+	[KTLS_PH_NS_ALERT_DECRYPT_ERROR] = "AlertDecryptError",
+	[KTLS_PH_NS_ALERT_CERTIFICATE_REQUIRED] = "AlertCertificateRequired",
+	[KTLS_PH_NS_ALERT_OTHER] = "AlertOther",
 };
 
 /**
@@ -85,7 +99,7 @@ static int ktls_ph_stats_show(struct seq_file *seq, void *v)
 	int i;
 
 	for (i = 0; i < KTLS_PH_NS_NUM; i++)
-		seq_printf(seq, "%-24s%llu\n", ktls_ph_net_stat_names[i],
+		seq_printf(seq, "%-24s %llu\n", ktls_ph_net_stat_names[i],
 			   ktls_ph_net_read(net, i));
 	return 0;
 }

@@ -40,6 +40,14 @@ struct netlink_ext_ack;
  * @peer_auth: how the peer proved its identity in the handshake, enum
  *	ktls_ph_peer_auth (uapi/linux/ktls_ph.h); stored with each ticket.
  *	0 (KTLS_PH_PEER_AUTH_UNKNOWN) when the caller does not say
+ * @pha_offered: the client offered post_handshake_auth (RFC 8446 4.2.6):
+ *	a client socket then answers CertificateRequests through the helper,
+ *	a server socket may ask for one (Documentation/pha.md). Needs
+ *	@transcript
+ * @transcript: the main handshake's messages, ClientHello through the
+ *	client Finished, each with its 4-byte header (the transcript that
+ *	post-handshake messages continue); copied only with @pha_offered
+ * @transcript_len: its length (at most 65000)
  *
  * The secrets and the server name are copied; the caller should wipe its
  * own copies of the secrets.
@@ -56,6 +64,9 @@ struct ktls_ph_attach_args {
 	size_t resumption_secret_len;
 	const char *server_name;
 	u32 peer_auth;
+	bool pha_offered;
+	const u8 *transcript;
+	size_t transcript_len;
 };
 
 int ktls_ph_sock_attach(struct sock *sk, const struct ktls_ph_attach_args *a,

@@ -33,13 +33,66 @@ enum ktls_ph_peer_auth {
 /**
  * enum ktls_ph_event_type - What an event queued for the helper carries.
  * @KTLS_PH_EVENT_TYPE_TICKET: A NewSessionTicket (the ticket nest is present).
- * @KTLS_PH_EVENT_TYPE_CERT_REQUEST: A CertificateRequest for post-handshake
- *   authentication (reserved; the helper answers it with event-reply, matched
- *   by event id).
+ * @KTLS_PH_EVENT_TYPE_CERT_REQUEST: Client role: the server sent a
+ *   CertificateRequest (post-handshake authentication). The pha nest carries
+ *   the transcript and the request; the helper answers with event-reply
+ *   (certificate and certificate-verify, or decline), matched by event id. No
+ *   answer within the module's pha_timeout_ms: ktls_ph declines.
+ * @KTLS_PH_EVENT_TYPE_CLIENT_CERT: Server role: the client answered our
+ *   CertificateRequest and its Finished verified. The pha nest carries the
+ *   transcript, our request, the client's certificate and certificate-verify
+ *   (absent when it declined); the helper answers with event-reply (verdict,
+ *   alert).
  */
 enum ktls_ph_event_type {
 	KTLS_PH_EVENT_TYPE_TICKET,
 	KTLS_PH_EVENT_TYPE_CERT_REQUEST,
+	KTLS_PH_EVENT_TYPE_CLIENT_CERT,
+};
+
+/**
+ * enum ktls_ph_pha_verdict - Outcome of a post-handshake authentication this
+ *   server socket asked for (get, pha-done), or the helper's verdict in
+ *   event-reply.
+ * @KTLS_PH_PHA_VERDICT_NONE: No authentication was requested.
+ * @KTLS_PH_PHA_VERDICT_PENDING: Requested, the client's answer or the helper's
+ *   verdict awaited.
+ * @KTLS_PH_PHA_VERDICT_OK: Chain trusted and CertificateVerify valid;
+ *   peer-cert is set.
+ * @KTLS_PH_PHA_VERDICT_NO_CERTIFICATE: The client declined (empty Certificate)
+ *   and policy allowed it.
+ * @KTLS_PH_PHA_VERDICT_BAD_CERTIFICATE: Chain not trusted or unparsable (alert
+ *   bad_certificate).
+ * @KTLS_PH_PHA_VERDICT_UNSUPPORTED_CERTIFICATE: Key type or purpose not
+ *   acceptable (unsupported_certificate).
+ * @KTLS_PH_PHA_VERDICT_DECRYPT_ERROR: CertificateVerify signature or Finished
+ *   did not verify (decrypt_error).
+ * @KTLS_PH_PHA_VERDICT_ILLEGAL_PARAMETER: Scheme not offered or not the key's
+ *   (illegal_parameter).
+ * @KTLS_PH_PHA_VERDICT_DECODE_ERROR: A message did not parse (decode_error).
+ * @KTLS_PH_PHA_VERDICT_UNEXPECTED_MESSAGE: Messages out of order
+ *   (unexpected_message).
+ * @KTLS_PH_PHA_VERDICT_CERTIFICATE_REQUIRED: The client declined but policy
+ *   requires a certificate.
+ * @KTLS_PH_PHA_VERDICT_TIMEOUT: No verdict from the helper within
+ *   pha_timeout_ms (the connection is kept; the application decides).
+ * @KTLS_PH_PHA_VERDICT_ERROR: The helper could not check the answer (the
+ *   connection is kept).
+ */
+enum ktls_ph_pha_verdict {
+	KTLS_PH_PHA_VERDICT_NONE,
+	KTLS_PH_PHA_VERDICT_PENDING,
+	KTLS_PH_PHA_VERDICT_OK,
+	KTLS_PH_PHA_VERDICT_NO_CERTIFICATE,
+	KTLS_PH_PHA_VERDICT_BAD_CERTIFICATE,
+	KTLS_PH_PHA_VERDICT_UNSUPPORTED_CERTIFICATE,
+	KTLS_PH_PHA_VERDICT_DECRYPT_ERROR,
+	KTLS_PH_PHA_VERDICT_ILLEGAL_PARAMETER,
+	KTLS_PH_PHA_VERDICT_DECODE_ERROR,
+	KTLS_PH_PHA_VERDICT_UNEXPECTED_MESSAGE,
+	KTLS_PH_PHA_VERDICT_CERTIFICATE_REQUIRED,
+	KTLS_PH_PHA_VERDICT_TIMEOUT,
+	KTLS_PH_PHA_VERDICT_ERROR,
 };
 
 enum {
@@ -51,6 +104,10 @@ enum {
 	KTLS_PH_A_STATS_TX_BYTES,
 	KTLS_PH_A_STATS_HS_RECORDS,
 	KTLS_PH_A_STATS_TICKETS,
+	KTLS_PH_A_STATS_PHA_REQUESTS,
+	KTLS_PH_A_STATS_PHA_ANSWERED,
+	KTLS_PH_A_STATS_PHA_DECLINED,
+	KTLS_PH_A_STATS_PHA_TIMEOUTS,
 
 	__KTLS_PH_A_STATS_MAX,
 	KTLS_PH_A_STATS_MAX = (__KTLS_PH_A_STATS_MAX - 1)
@@ -72,9 +129,25 @@ enum {
 	KTLS_PH_A_SOCK_COOKIE,
 	KTLS_PH_A_SOCK_STATS,
 	KTLS_PH_A_SOCK_PEER_AUTH,
+	KTLS_PH_A_SOCK_PHA_VERDICT,
+	KTLS_PH_A_SOCK_PHA_ALERT,
+	KTLS_PH_A_SOCK_PEER_CERT,
 
 	__KTLS_PH_A_SOCK_MAX,
 	KTLS_PH_A_SOCK_MAX = (__KTLS_PH_A_SOCK_MAX - 1)
+};
+
+enum {
+	KTLS_PH_A_PHA_TRANSCRIPT = 1,
+	KTLS_PH_A_PHA_REQUEST,
+	KTLS_PH_A_PHA_CERTIFICATE,
+	KTLS_PH_A_PHA_CERTIFICATE_VERIFY,
+	KTLS_PH_A_PHA_DECLINE,
+	KTLS_PH_A_PHA_VERDICT,
+	KTLS_PH_A_PHA_ALERT,
+
+	__KTLS_PH_A_PHA_MAX,
+	KTLS_PH_A_PHA_MAX = (__KTLS_PH_A_PHA_MAX - 1)
 };
 
 enum {
@@ -103,6 +176,7 @@ enum {
 	KTLS_PH_A_EVENT_SERVER_NAME,
 	KTLS_PH_A_EVENT_PEER_AUTH,
 	KTLS_PH_A_EVENT_TICKET,
+	KTLS_PH_A_EVENT_PHA,
 
 	__KTLS_PH_A_EVENT_MAX,
 	KTLS_PH_A_EVENT_MAX = (__KTLS_PH_A_EVENT_MAX - 1)
@@ -126,9 +200,14 @@ enum {
 	KTLS_PH_CMD_HELPER_UNREGISTER,
 	KTLS_PH_CMD_EVENT_READY,
 	KTLS_PH_CMD_EVENT_POP,
+	KTLS_PH_CMD_EVENT_REPLY,
+	KTLS_PH_CMD_PHA_REQUEST,
+	KTLS_PH_CMD_PHA_DONE,
 
 	__KTLS_PH_CMD_MAX,
 	KTLS_PH_CMD_MAX = (__KTLS_PH_CMD_MAX - 1)
 };
+
+#define KTLS_PH_MCGRP_PHA	"pha"
 
 #endif /* _UAPI_LINUX_KTLS_PH_H */
