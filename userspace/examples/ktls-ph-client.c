@@ -51,6 +51,8 @@ struct opts {
 	uint64_t rekey_bytes;
 	const char *sess_in;
 	int no_rms;
+	int pha;
+	int hold;
 	const char *host;
 	const char *port;
 };
@@ -96,6 +98,16 @@ static void print_usage(FILE *f)
 		"  --splice              receive data with splice() from the socket\n"
 		"                        into a pipe (then read() from the pipe)\n"
 		"  --sendfile            send data with sendfile() from a memfd\n"
+		"  --pha                 offer post_handshake_auth\n"
+		"                        (SSL_set_post_handshake_auth): the server may\n"
+		"                        ask for a client certificate at any time after\n"
+		"                        the handshake; ktls_ph and ktls-phd answer (or\n"
+		"                        decline) while this program reads the socket\n"
+		"  --hold                do not end the sending side at stdin EOF or\n"
+		"                        after --send: keep reading (and the kernel able\n"
+		"                        to answer the server's CertificateRequests and\n"
+		"                        KeyUpdate requests) until the server closes,\n"
+		"                        then answer its close_notify\n"
 		"  -h, --help            this text\n"
 		"\n"
 		"N takes a k, M or G suffix (1024-based). Without --send and --expect,\n"
@@ -105,7 +117,8 @@ static void print_usage(FILE *f)
 		"stdout unless --expect is given. When the server ends first, its\n"
 		"close_notify is answered with one.\n"
 		"Against ktls-ph-server: --get /echo --send N --expect N round trip;\n"
-		"--get /bytes/N --expect N download.\n"
+		"--get /bytes/N --expect N download; --pha --hold --get /pha\n"
+		"client authentication after the handshake.\n"
 		"Exit status: 0 success, 1 failure.\n");
 }
 
@@ -113,7 +126,7 @@ enum {
 	OPT_CIPHERSUITE = 256, OPT_SNI, OPT_CAFILE, OPT_INSECURE, OPT_GET,
 	OPT_SEND, OPT_EXPECT, OPT_KU_EVERY, OPT_REQUEST_PEER, OPT_REKEY_BYTES,
 	OPT_REKEY_RECORDS, OPT_STATS, OPT_NO_ATTACH, OPT_SPLICE, OPT_SENDFILE,
-	OPT_SESS_IN, OPT_NO_RMS,
+	OPT_SESS_IN, OPT_NO_RMS, OPT_PHA, OPT_HOLD,
 };
 
 static const struct option longopts[] = {
@@ -134,6 +147,8 @@ static const struct option longopts[] = {
 	{ "sendfile", no_argument, NULL, OPT_SENDFILE },
 	{ "sess-in", required_argument, NULL, OPT_SESS_IN },
 	{ "no-resumption-secret", no_argument, NULL, OPT_NO_RMS },
+	{ "pha", no_argument, NULL, OPT_PHA },
+	{ "hold", no_argument, NULL, OPT_HOLD },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -216,6 +231,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_NO_RMS:
 			o->no_rms = 1;
+			break;
+		case OPT_PHA:
+			o->pha = 1;
+			break;
+		case OPT_HOLD:
+			o->hold = 1;
 			break;
 		case 'h':
 			print_usage(stdout);
@@ -346,6 +367,11 @@ static int tls_setup(const struct opts *o, int fd)
 	/* as s_client: the session's server name for an address */
 	if (!name && sess)
 		name = SSL_SESSION_get0_hostname(sess);
+	if (o->pha) {
+		/* the post_handshake_auth extension in the ClientHello */
+		SSL_set_post_handshake_auth(ssl, 1);
+		fprintf(stderr, PROG ": offering post_handshake_auth\n");
+	}
 	if (name && !SSL_set_tlsext_host_name(ssl, name)) {
 		ssl_errors("setting the server name failed");
 		goto out;
@@ -403,6 +429,8 @@ static int tls_setup(const struct opts *o, int fd)
 		fprintf(stderr,
 			PROG ": kTLS on, ktls_ph attached (cookie %llu)\n",
 			ULL(cookie));
+	if (err[0])	/* a note: attached without post-handshake auth */
+		fprintf(stderr, PROG ": %s\n", err);
 	ret = 0;
 out:
 	/* SSL_free() sends nothing: from here on the socket is kTLS's. */
@@ -740,7 +768,7 @@ static int run_io(const struct opts *o, int fd)
 	while (!io->rx_done) {
 		refill(io, 0);
 		if (io->src_done && !io->txlen && !io->half_closed) {
-			if (o->have_send || !o->have_expect) {
+			if (!o->hold && (o->have_send || !o->have_expect)) {
 				close_notify(fd);
 				io->sent_close_notify = 1;
 			}

@@ -22,6 +22,7 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "common.h"
 #include "ktlsph.h"
@@ -29,6 +30,7 @@
 #define PROG		"ktls-ph-server"
 #define MAX_BYTES	((uint64_t)1 << 40)	/* largest /bytes/N */
 #define IO_TIMEOUT	60		/* seconds without progress */
+#define PHA_TIMEOUT	10000		/* ms, GET /pha */
 
 struct opts {
 	const char *cert;
@@ -41,6 +43,7 @@ struct opts {
 	int stats;
 	uint64_t rekey_records;
 	uint64_t rekey_bytes;
+	int pha_timeout;
 };
 
 /* One connection after the handshake. */
@@ -81,10 +84,24 @@ static void print_usage(FILE *f)
 		"                          client sends after its request header (the\n"
 		"                          blank line) is echoed back until the client's\n"
 		"                          close_notify (or EOF); then the server closes\n"
+		"  GET /pha                post-handshake client authentication: send a\n"
+		"                          CertificateRequest (ktls_ph pha-request; the\n"
+		"                          client must have offered post_handshake_auth,\n"
+		"                          ktls-phd checks its answer), wait up to\n"
+		"                          --pha-timeout for the verdict, then answer\n"
+		"                          text/plain, one line:\n"
+		"                            pha: verdict=V alert=A subject=S\n"
+		"                          with 200 if V is ok, else 403 (S: the client\n"
+		"                          certificate's subject, RFC 2253, or -); when\n"
+		"                          the request fails: 403 (client did not offer\n"
+		"                          it) or 500, \"pha: request failed: REASON\";\n"
+		"                          the same line is logged on stderr, and when\n"
+		"                          the connection ended first (a fatal alert)\n"
+		"                          only logged, with \"(connection closed: ...)\"\n"
 		"\n"
 		"Anything else: 404; methods other than GET: 501. After the response the\n"
-		"server sends close_notify and closes. The /keyupdate paths answer 503\n"
-		"with --no-attach.\n"
+		"server sends close_notify and closes. The /keyupdate and /pha paths\n"
+		"answer 503 with --no-attach.\n"
 		"\n"
 		"options:\n"
 		"  --cert FILE          certificate chain (PEM)\n"
@@ -99,6 +116,8 @@ static void print_usage(FILE *f)
 		"  --stats              log each connection's ktls_ph counters on stderr\n"
 		"                       when it ends (after the client's close_notify)\n"
 		"  --no-attach          configure kTLS but do not attach ktls_ph\n"
+		"  --pha-timeout MS     GET /pha: wait this long for the verdict\n"
+		"                       (default 10000)\n"
 		"  -h, --help           this text\n"
 		"\n"
 		"Prints \"listening on port P\" on stdout when ready. Without --once a\n"
@@ -108,6 +127,7 @@ static void print_usage(FILE *f)
 enum {
 	OPT_CERT = 256, OPT_KEY, OPT_PORT, OPT_BIND, OPT_CIPHERSUITES,
 	OPT_REKEY_BYTES, OPT_REKEY_RECORDS, OPT_ONCE, OPT_NO_ATTACH, OPT_STATS,
+	OPT_PHA_TIMEOUT,
 };
 
 static const struct option longopts[] = {
@@ -121,16 +141,19 @@ static const struct option longopts[] = {
 	{ "once", no_argument, NULL, OPT_ONCE },
 	{ "no-attach", no_argument, NULL, OPT_NO_ATTACH },
 	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "pha-timeout", required_argument, NULL, OPT_PHA_TIMEOUT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
+	uint64_t v;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->port = "4433";
+	o->pha_timeout = PHA_TIMEOUT;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_CERT:
@@ -166,6 +189,15 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_STATS:
 			o->stats = 1;
+			break;
+		case OPT_PHA_TIMEOUT:
+			if (parse_size(optarg, &v) || v > 3600000) {
+				fprintf(stderr,
+					PROG ": --pha-timeout: invalid milliseconds '%s'\n",
+					optarg);
+				return -1;
+			}
+			o->pha_timeout = (int)v;
 			break;
 		case 'h':
 			print_usage(stdout);
@@ -309,7 +341,7 @@ static int tls_accept(SSL_CTX *ctx, struct conn *c)
 	const char *sni;
 	char err[512];
 	SSL *ssl;
-	int ret = -1, r;
+	int ret = -1, r, pha = 0;
 
 	ssl = SSL_new(ctx);
 	if (!ssl || !SSL_set_fd(ssl, c->fd)) {
@@ -329,6 +361,8 @@ static int tls_accept(SSL_CTX *ctx, struct conn *c)
 	logc(c, "handshake done: %s %s%s%s", c->version, c->cipher,
 	     sni ? ", server name " : "", sni ? sni : "");
 
+	/* whether the client offered post_handshake_auth (GET /pha) */
+	ktlsph_ossl_transcript(ssl, NULL, 0, &pha);
 	opt.rekey_bytes = c->o->rekey_bytes;
 	opt.rekey_records = c->o->rekey_records;
 	r = ktlsph_ossl_attach_ex(ssl, c->fd, KTLSPH_ROLE_SERVER, &opt,
@@ -341,9 +375,12 @@ static int tls_accept(SSL_CTX *ctx, struct conn *c)
 		goto out;
 	}
 	c->attached = !c->o->no_attach;
+	if (err[0])	/* a note: attached without the transcript */
+		logc(c, "%s", err);
 	if (c->attached)
-		logc(c, "kTLS on, ktls_ph attached (cookie %llu)",
-		     ULL(c->cookie));
+		logc(c, "kTLS on, ktls_ph attached (cookie %llu)%s",
+		     ULL(c->cookie), pha ?
+		     ", the client offered post_handshake_auth" : "");
 	else
 		logc(c, "kTLS on (ktls_ph not attached)");
 	ret = 0;
@@ -492,6 +529,87 @@ static int page_keyupdate(struct conn *c, int request_peer)
 			   request_peer, stats);
 }
 
+/* The subject of the DER certificate @der (RFC 2253), or "-". */
+static void cert_subject(const uint8_t *der, size_t len, char *buf,
+			 size_t buflen)
+{
+	const unsigned char *p = der;
+	X509 *x = NULL;
+	BIO *bio;
+	int n;
+
+	snprintf(buf, buflen, "-");
+	if (der && len)
+		x = d2i_X509(NULL, &p, (long)len);
+	if (!x)
+		return;
+	bio = BIO_new(BIO_s_mem());
+	if (bio && X509_NAME_print_ex(bio, X509_get_subject_name(x), 0,
+				      XN_FLAG_RFC2253) >= 0) {
+		n = BIO_read(bio, buf, (int)buflen - 1);
+		buf[n > 0 ? n : 0] = '\0';
+		if (n <= 0)
+			snprintf(buf, buflen, "-");
+	}
+	BIO_free(bio);
+	X509_free(x);
+}
+
+/*
+ * GET /pha: authenticate the client now (post-handshake authentication,
+ * RFC 8446 4.6.2), then report the verdict.
+ */
+static int page_pha(struct conn *c)
+{
+	struct ktlsph_pha_result res;
+	char err[512], subject[512];
+	int ret;
+
+	if (!c->attached)
+		return simple(c, "503 ktls_ph not attached",
+			      "ktls_ph not attached\n");
+	ret = ktlsph_pha_request(c->fd, err, sizeof(err));
+	if (ret) {
+		logc(c, "pha: request failed: %s", err);
+		return conn_printf(c,
+				   "HTTP/1.0 %s\r\nContent-type: text/plain\r\n\r\npha: request failed: %s\n",
+				   ret == -EOPNOTSUPP ? "403 forbidden" :
+				   "500 pha-request failed", err);
+	}
+	logc(c, "pha: CertificateRequest sent, waiting up to %d ms",
+	     c->o->pha_timeout);
+	ret = ktlsph_pha_wait(c->fd, c->o->pha_timeout, &res, err,
+			      sizeof(err));
+	cert_subject(res.peer_cert, res.peer_cert_len, subject,
+		     sizeof(subject));
+	if (ret && ret != -ETIMEDOUT && ret != -EAGAIN) {
+		/* the connection ended first (a fatal alert, or the client) */
+		logc(c, "pha: verdict=%s alert=%u subject=%s (connection closed: %s)",
+		     ktlsph_pha_verdict_name(res.verdict), res.alert, subject,
+		     err);
+		ktlsph_pha_result_free(&res);
+		return -1;
+	}
+	if (ret)
+		logc(c, "pha: %s", err);
+	logc(c, "pha: verdict=%s alert=%u subject=%s",
+	     ktlsph_pha_verdict_name(res.verdict), res.alert, subject);
+	if (res.alert) {
+		/* ktls_ph ended the connection with a fatal alert */
+		logc(c, "pha: connection closed by the alert");
+		ktlsph_pha_result_free(&res);
+		return -1;
+	}
+	ret = conn_printf(c,
+			  "HTTP/1.0 %s\r\nContent-type: text/plain\r\n\r\npha: verdict=%s alert=%u subject=%s\n",
+			  res.verdict == KTLSPH_PHA_OK ? "200 ok" :
+			  "403 forbidden",
+			  ktlsph_pha_verdict_name(res.verdict), res.alert,
+			  subject);
+	ktlsph_pha_result_free(&res);
+	return ret;
+}
+
 static int page_bytes(struct conn *c, const char *arg)
 {
 	uint8_t buf[IO_CHUNK];
@@ -608,6 +726,8 @@ static int serve(struct conn *c)
 		ret = page_bytes(c, path + 7);
 	else if (!strcmp(path, "/echo"))
 		ret = page_echo(c);
+	else if (!strcmp(path, "/pha"))
+		ret = page_pha(c);
 	else
 		ret = simple(c, "404 not found", "not found\n");
 	return ret;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ktls_ph fuzzing: what the fuzz targets (fuzz_hsmsg.c, fuzz_nst.c, fuzz_pha.c) share:
+ * ktls_ph fuzzing: what the fuzz targets (fuzz_hsmsg.c, fuzz_nst.c, fuzz_pha.c,
+ * fuzz_hello.c) share:
  * their libFuzzer entry point and their invariant checks.
  */
 #ifndef _KTLS_PH_FUZZ_CHECK_H

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ktls_ph fuzzing: what the replay drivers (replay.c, replay_nst.c, replay_pha.c) share:
+ * ktls_ph fuzzing: what the replay drivers (replay.c, replay_nst.c, replay_pha.c,
+ * replay_hello.c) share:
  * running a target on files, directories and generated inputs without
  * libFuzzer, the pseudo-random generator, and the summary.
  */

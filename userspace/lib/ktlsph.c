@@ -9,8 +9,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <netinet/in.h>
@@ -47,6 +49,27 @@ static_assert(KTLSPH_PEER_AUTH_UNKNOWN == KTLS_PH_PEER_AUTH_UNKNOWN, "auth");
 static_assert(KTLSPH_PEER_AUTH_CERTIFICATE == KTLS_PH_PEER_AUTH_CERTIFICATE,
 	      "auth");
 static_assert(KTLSPH_PEER_AUTH_PSK == KTLS_PH_PEER_AUTH_PSK, "auth");
+static_assert(KTLSPH_PHA_NONE == KTLS_PH_PHA_VERDICT_NONE, "verdict");
+static_assert(KTLSPH_PHA_PENDING == KTLS_PH_PHA_VERDICT_PENDING, "verdict");
+static_assert(KTLSPH_PHA_OK == KTLS_PH_PHA_VERDICT_OK, "verdict");
+static_assert(KTLSPH_PHA_NO_CERTIFICATE ==
+	      KTLS_PH_PHA_VERDICT_NO_CERTIFICATE, "verdict");
+static_assert(KTLSPH_PHA_BAD_CERTIFICATE ==
+	      KTLS_PH_PHA_VERDICT_BAD_CERTIFICATE, "verdict");
+static_assert(KTLSPH_PHA_UNSUPPORTED_CERTIFICATE ==
+	      KTLS_PH_PHA_VERDICT_UNSUPPORTED_CERTIFICATE, "verdict");
+static_assert(KTLSPH_PHA_DECRYPT_ERROR == KTLS_PH_PHA_VERDICT_DECRYPT_ERROR,
+	      "verdict");
+static_assert(KTLSPH_PHA_ILLEGAL_PARAMETER ==
+	      KTLS_PH_PHA_VERDICT_ILLEGAL_PARAMETER, "verdict");
+static_assert(KTLSPH_PHA_DECODE_ERROR == KTLS_PH_PHA_VERDICT_DECODE_ERROR,
+	      "verdict");
+static_assert(KTLSPH_PHA_UNEXPECTED_MESSAGE ==
+	      KTLS_PH_PHA_VERDICT_UNEXPECTED_MESSAGE, "verdict");
+static_assert(KTLSPH_PHA_CERTIFICATE_REQUIRED ==
+	      KTLS_PH_PHA_VERDICT_CERTIFICATE_REQUIRED, "verdict");
+static_assert(KTLSPH_PHA_TIMEOUT == KTLS_PH_PHA_VERDICT_TIMEOUT, "verdict");
+static_assert(KTLSPH_PHA_ERROR == KTLS_PH_PHA_VERDICT_ERROR, "verdict");
 static_assert(sizeof(struct tls12_crypto_info_aes_gcm_256) <=
 	       sizeof(struct ktlsph_crypto_info), "crypto_info");
 static_assert(sizeof(struct tls12_crypto_info_chacha20_poly1305) <=
@@ -443,6 +466,8 @@ static int ktlsph_request(uint8_t cmd, int dump,
 			   "generic netlink connect: %s", nl_geterror(ret));
 		goto out;
 	}
+	/* replies may be large (a get with the peer's certificate) */
+	nl_socket_enable_msg_peek(sk);
 	/* Ask for extended ACKs: the kernel's reason for a failure. */
 	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one,
 		   sizeof(one));
@@ -575,6 +600,12 @@ static int fill_attach(struct nl_msg *msg, const void *arg)
 				  a->rekey_bytes);
 	if (!ret && a->peer_auth)
 		ret = nla_put_u32(msg, KTLS_PH_A_SOCK_PEER_AUTH, a->peer_auth);
+	/* the kernel takes the transcript only with pha-offered */
+	if (!ret && a->pha_offered)
+		ret = nla_put(msg, KTLS_PH_A_SOCK_TRANSCRIPT, a->transcript_len,
+			      a->transcript);
+	if (!ret && a->pha_offered)
+		ret = nla_put_flag(msg, KTLS_PH_A_SOCK_PHA_OFFERED);
 	return ret;
 }
 
@@ -606,6 +637,13 @@ int ktlsph_attach(int fd, const struct ktlsph_attach_args *a,
 	    a->peer_auth > KTLSPH_PEER_AUTH_PSK)
 		return fail(err, errlen, -EINVAL, "invalid peer_auth %d",
 			    a->peer_auth);
+	if (a->pha_offered && (!a->transcript || !a->transcript_len))
+		return fail(err, errlen, -EINVAL,
+			    "pha_offered needs the handshake transcript");
+	if (a->pha_offered && a->transcript_len > KTLSPH_MAX_TRANSCRIPT)
+		return fail(err, errlen, -EMSGSIZE,
+			    "handshake transcript of %zu bytes: ktls_ph takes at most %d",
+			    a->transcript_len, KTLSPH_MAX_TRANSCRIPT);
 	r.parse = parse_cookie;
 	r.arg = &c;
 	ret = ktlsph_request(KTLS_PH_CMD_ATTACH, 0, fill_attach, &req, &r,
@@ -658,6 +696,10 @@ static void parse_stats(struct nlattr **tb, struct ktlsph_stats *st)
 		st->role = nla_get_u32(tb[KTLS_PH_A_SOCK_ROLE]);
 	if (tb[KTLS_PH_A_SOCK_CIPHER_SUITE])
 		st->suite = nla_get_u16(tb[KTLS_PH_A_SOCK_CIPHER_SUITE]);
+	if (tb[KTLS_PH_A_SOCK_PHA_VERDICT])
+		st->pha_verdict = nla_get_u32(tb[KTLS_PH_A_SOCK_PHA_VERDICT]);
+	if (tb[KTLS_PH_A_SOCK_PHA_ALERT])
+		st->pha_alert = nla_get_u8(tb[KTLS_PH_A_SOCK_PHA_ALERT]);
 	if (!tb[KTLS_PH_A_SOCK_STATS] ||
 	    nla_parse_nested(sa, KTLS_PH_A_STATS_MAX, tb[KTLS_PH_A_SOCK_STATS],
 			     NULL))
@@ -669,6 +711,11 @@ static void parse_stats(struct nlattr **tb, struct ktlsph_stats *st)
 	st->tx_records = get_uint(sa[KTLS_PH_A_STATS_TX_RECORDS]);
 	st->tx_bytes = get_uint(sa[KTLS_PH_A_STATS_TX_BYTES]);
 	st->hs_records = get_uint(sa[KTLS_PH_A_STATS_HS_RECORDS]);
+	st->tickets = get_uint(sa[KTLS_PH_A_STATS_TICKETS]);
+	st->pha_requests = get_uint(sa[KTLS_PH_A_STATS_PHA_REQUESTS]);
+	st->pha_answered = get_uint(sa[KTLS_PH_A_STATS_PHA_ANSWERED]);
+	st->pha_declined = get_uint(sa[KTLS_PH_A_STATS_PHA_DECLINED]);
+	st->pha_timeouts = get_uint(sa[KTLS_PH_A_STATS_PHA_TIMEOUTS]);
 }
 
 static int parse_get(struct nlattr **tb, void *arg)
@@ -702,7 +749,7 @@ int ktlsph_stats_format(const struct ktlsph_stats *st, char *buf,
 	const struct ktlsph_suite *s = ktlsph_suite_by_id(st->suite);
 
 	return snprintf(buf, len,
-			"cookie=%llu role=%s suite=%s rx_rekeys=%llu tx_rekeys=%llu update_requested=%llu auto_rekeys=%llu tx_records=%llu tx_bytes=%llu hs_records=%llu",
+			"cookie=%llu role=%s suite=%s rx_rekeys=%llu tx_rekeys=%llu update_requested=%llu auto_rekeys=%llu tx_records=%llu tx_bytes=%llu hs_records=%llu tickets=%llu pha_requests=%llu pha_answered=%llu pha_declined=%llu pha_timeouts=%llu pha_verdict=%s pha_alert=%u",
 			(unsigned long long)st->cookie,
 			st->role == KTLSPH_ROLE_SERVER ? "server" : "client",
 			s ? s->name : "unknown",
@@ -712,7 +759,177 @@ int ktlsph_stats_format(const struct ktlsph_stats *st, char *buf,
 			(unsigned long long)st->auto_rekeys,
 			(unsigned long long)st->tx_records,
 			(unsigned long long)st->tx_bytes,
-			(unsigned long long)st->hs_records);
+			(unsigned long long)st->hs_records,
+			(unsigned long long)st->tickets,
+			(unsigned long long)st->pha_requests,
+			(unsigned long long)st->pha_answered,
+			(unsigned long long)st->pha_declined,
+			(unsigned long long)st->pha_timeouts,
+			ktlsph_pha_verdict_name(st->pha_verdict),
+			st->pha_alert);
+}
+
+/* ---- post-handshake authentication ----------------------------------- */
+
+const char *ktlsph_pha_verdict_name(uint32_t verdict)
+{
+	static const char * const names[] = {
+		[KTLSPH_PHA_NONE] = "none",
+		[KTLSPH_PHA_PENDING] = "pending",
+		[KTLSPH_PHA_OK] = "ok",
+		[KTLSPH_PHA_NO_CERTIFICATE] = "no-certificate",
+		[KTLSPH_PHA_BAD_CERTIFICATE] = "bad-certificate",
+		[KTLSPH_PHA_UNSUPPORTED_CERTIFICATE] = "unsupported-certificate",
+		[KTLSPH_PHA_DECRYPT_ERROR] = "decrypt-error",
+		[KTLSPH_PHA_ILLEGAL_PARAMETER] = "illegal-parameter",
+		[KTLSPH_PHA_DECODE_ERROR] = "decode-error",
+		[KTLSPH_PHA_UNEXPECTED_MESSAGE] = "unexpected-message",
+		[KTLSPH_PHA_CERTIFICATE_REQUIRED] = "certificate-required",
+		[KTLSPH_PHA_TIMEOUT] = "timeout",
+		[KTLSPH_PHA_ERROR] = "error",
+	};
+
+	if (verdict >= ARRAY_SIZE(names) || !names[verdict])
+		return "unknown";
+	return names[verdict];
+}
+
+void ktlsph_pha_result_free(struct ktlsph_pha_result *res)
+{
+	if (!res)
+		return;
+	free(res->peer_cert);
+	memset(res, 0, sizeof(*res));
+}
+
+int ktlsph_pha_request(int fd, char *err, size_t errlen)
+{
+	struct nl_req r = { 0 };
+
+	return ktlsph_request(KTLS_PH_CMD_PHA_REQUEST, 0, fill_fd, &fd, &r,
+			      err, errlen);
+}
+
+static int parse_pha_result(struct nlattr **tb, void *arg)
+{
+	struct ktlsph_pha_result *res = arg;
+	struct nlattr *pc = tb[KTLS_PH_A_SOCK_PEER_CERT];
+
+	/* one reply to a do; ignore any further one */
+	if (res->stats.cookie || res->peer_cert)
+		return 0;
+	parse_stats(tb, &res->stats);
+	res->verdict = res->stats.pha_verdict;
+	res->alert = res->stats.pha_alert;
+	if (pc && nla_len(pc) > 0) {
+		res->peer_cert = malloc(nla_len(pc));
+		if (!res->peer_cert)
+			return -ENOMEM;
+		memcpy(res->peer_cert, nla_data(pc), nla_len(pc));
+		res->peer_cert_len = nla_len(pc);
+	}
+	return 0;
+}
+
+int ktlsph_pha_result(int fd, struct ktlsph_pha_result *res, char *err,
+		      size_t errlen)
+{
+	struct ktlsph_pha_result tmp;
+	struct nl_req r = { 0 };
+	int ret;
+
+	if (res)
+		memset(res, 0, sizeof(*res));
+	memset(&tmp, 0, sizeof(tmp));
+	r.parse = parse_pha_result;
+	r.arg = &tmp;
+	ret = ktlsph_request(KTLS_PH_CMD_GET, 0, fill_fd, &fd, &r, err,
+			     errlen);
+	if (!ret && r.cb_ret)
+		ret = fail(err, errlen, r.cb_ret, "out of memory");
+	else if (!ret && !r.replies)
+		ret = fail(err, errlen, -EPROTO, "no reply from the kernel");
+	if (ret || !res) {
+		ktlsph_pha_result_free(&tmp);
+		return ret;
+	}
+	*res = tmp;
+	return 0;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Poll step of ktlsph_pha_wait(): the helper's verdict comes by itself. */
+#define PHA_WAIT_STEP_MS	25
+
+int ktlsph_pha_wait(int fd, int timeout_ms, struct ktlsph_pha_result *res,
+		    char *err, size_t errlen)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int64_t deadline, left;
+	uint8_t byte;
+	ssize_t n;
+	int ret, e;
+
+	if (!res)
+		return fail(err, errlen, -EINVAL, "no result buffer");
+	memset(res, 0, sizeof(*res));
+	if (timeout_ms < 0)
+		timeout_ms = 10000;
+	deadline = now_ms() + timeout_ms;
+	for (;;) {
+		ret = ktlsph_pha_result(fd, res, err, errlen);
+		if (ret || res->verdict != KTLSPH_PHA_PENDING)
+			return ret;
+		left = deadline - now_ms();
+		if (left <= 0)
+			return fail(err, errlen, -ETIMEDOUT,
+				    "no outcome within %d ms (still pending)",
+				    timeout_ms);
+		pfd.revents = 0;
+		ret = poll(&pfd, 1, left < PHA_WAIT_STEP_MS ? (int)left :
+			   PHA_WAIT_STEP_MS);
+		if (ret < 0 && errno != EINTR)
+			return fail(err, errlen, -errno, "poll: %s",
+				    strerror(errno));
+		if (ret <= 0)
+			continue;
+		/*
+		 * ktls_ph acts on the handshake records at the head of the
+		 * queue when the socket is read, also by a peek, which
+		 * leaves application data where it is.
+		 */
+		n = recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+		e = n < 0 ? errno : 0;
+		if (n < 0 && (e == EAGAIN || e == EWOULDBLOCK || e == EINTR))
+			continue;
+		if (n > 0) {
+			ktlsph_pha_result_free(res);
+			ret = ktlsph_pha_result(fd, res, err, errlen);
+			if (ret || res->verdict != KTLSPH_PHA_PENDING)
+				return ret;
+			return fail(err, errlen, -EAGAIN,
+				    "a record from the client (application data or an alert) is waiting to be read before its answer: read it, then wait again");
+		}
+		/* the end of the connection, or its error */
+		ktlsph_pha_result_free(res);
+		ret = ktlsph_pha_result(fd, res, err, errlen);
+		if (ret)
+			return ret;
+		if (n == 0)
+			return fail(err, errlen, -ENOTCONN,
+				    "the connection ended (verdict %s)",
+				    ktlsph_pha_verdict_name(res->verdict));
+		return fail(err, errlen, -e,
+			    "receive: %s (verdict %s)", strerror(e),
+			    ktlsph_pha_verdict_name(res->verdict));
+	}
 }
 
 struct dump_arg {

@@ -10,7 +10,8 @@
  *     application traffic secrets (ktlsph_ktls_setup());
  *   - talks to the module over generic netlink (family "ktls-ph"):
  *     ktlsph_attach(), ktlsph_detach(), ktlsph_key_update(), ktlsph_get(),
- *     ktlsph_dump();
+ *     ktlsph_dump(), and post-handshake client authentication on server
+ *     sockets: ktlsph_pha_request(), ktlsph_pha_result(), ktlsph_pha_wait();
  *   - does both for an OpenSSL connection right after the handshake
  *     (ktlsph_ossl_capture() + ktlsph_ossl_attach(), below) or a GnuTLS
  *     one (ktlsph_gnutls.h);
@@ -132,6 +133,16 @@ int ktlsph_ktls_setup(int fd, uint16_t suite, const uint8_t *tx_secret,
  * @rekey_records: send a KeyUpdate after this many records under one key
  *		(0: the module's default for the cipher)
  * @rekey_bytes: send a KeyUpdate after this many plaintext bytes (0: none)
+ * @pha_offered: optional (0): the client offered post_handshake_auth
+ *		(RFC 8446 4.6.2); needs @transcript. Only then are the two
+ *		passed, and only then can a server socket ask for a client
+ *		certificate (ktlsph_pha_request()) and a client socket answer
+ *		a CertificateRequest.
+ * @transcript:	with @pha_offered: the main handshake's messages,
+ *		ClientHello through the client Finished, each whole with its
+ *		4-byte header, in order (after a HelloRetryRequest the first
+ *		ClientHello replaced by message_hash, RFC 8446 4.4.1),
+ *		@transcript_len bytes, at most KTLSPH_MAX_TRANSCRIPT
  */
 struct ktlsph_attach_args {
 	int role;
@@ -144,7 +155,13 @@ struct ktlsph_attach_args {
 	uint64_t rekey_records;
 	uint64_t rekey_bytes;
 	int peer_auth;
+	int pha_offered;
+	const uint8_t *transcript;
+	size_t transcript_len;
 };
+
+/* Longest handshake transcript the attach takes (the spec's max-len). */
+#define KTLSPH_MAX_TRANSCRIPT	65000
 
 /*
  * Attach ktls_ph to @fd, on which kTLS TLS 1.3 must already be configured
@@ -166,6 +183,24 @@ int ktlsph_detach(int fd, char *err, size_t errlen);
  */
 int ktlsph_key_update(int fd, int request_peer, char *err, size_t errlen);
 
+/*
+ * Outcome of a post-handshake authentication a server socket asked for,
+ * the values of enum ktls_ph_pha_verdict (ktlsph_pha_verdict_name()).
+ */
+#define KTLSPH_PHA_NONE				0
+#define KTLSPH_PHA_PENDING			1
+#define KTLSPH_PHA_OK				2
+#define KTLSPH_PHA_NO_CERTIFICATE		3
+#define KTLSPH_PHA_BAD_CERTIFICATE		4
+#define KTLSPH_PHA_UNSUPPORTED_CERTIFICATE	5
+#define KTLSPH_PHA_DECRYPT_ERROR		6
+#define KTLSPH_PHA_ILLEGAL_PARAMETER		7
+#define KTLSPH_PHA_DECODE_ERROR			8
+#define KTLSPH_PHA_UNEXPECTED_MESSAGE		9
+#define KTLSPH_PHA_CERTIFICATE_REQUIRED		10
+#define KTLSPH_PHA_TIMEOUT			11
+#define KTLSPH_PHA_ERROR			12
+
 /* State and counters of an attached socket (never secrets). */
 struct ktlsph_stats {
 	uint64_t cookie;
@@ -178,6 +213,19 @@ struct ktlsph_stats {
 	uint64_t tx_records;		/* records under the current key */
 	uint64_t tx_bytes;		/* bytes under the current key */
 	uint64_t hs_records;		/* handshake records consumed */
+	uint64_t tickets;		/* NewSessionTickets received */
+	/*
+	 * Post-handshake authentication. Client: CertificateRequests
+	 * received, answered with a certificate, declined (helper, no
+	 * helper, timeout). Server: requests sent, client certificates the
+	 * helper accepted, empty Certificates received.
+	 */
+	uint64_t pha_requests;
+	uint64_t pha_answered;
+	uint64_t pha_declined;
+	uint64_t pha_timeouts;		/* the helper did not answer in time */
+	uint32_t pha_verdict;		/* server: KTLSPH_PHA_* of the last */
+	uint8_t pha_alert;		/* the alert sent because of it, or 0 */
 };
 
 /* State and counters of the ktls_ph socket @fd. */
@@ -186,11 +234,101 @@ int ktlsph_get(int fd, struct ktlsph_stats *out, char *err, size_t errlen);
 /*
  * Format @st as one line of "key=value" pairs (no newline): cookie, role
  * (client/server), suite (name), rx_rekeys, tx_rekeys, update_requested,
- * auto_rekeys, tx_records, tx_bytes, hs_records. Returns what snprintf()
- * returns.
+ * auto_rekeys, tx_records, tx_bytes, hs_records, tickets, pha_requests,
+ * pha_answered, pha_declined, pha_timeouts, pha_verdict (its name, see
+ * ktlsph_pha_verdict_name()), pha_alert. Returns what snprintf() returns.
  */
 int ktlsph_stats_format(const struct ktlsph_stats *st, char *buf,
 			size_t len);
+
+/*
+ * ktlsph_pha_verdict_name() - name of a KTLSPH_PHA_* verdict
+ * @verdict:	the verdict
+ *
+ * Return: the spec's name ("none", "pending", "ok", "no-certificate",
+ * "bad-certificate", "unsupported-certificate", "decrypt-error",
+ * "illegal-parameter", "decode-error", "unexpected-message",
+ * "certificate-required", "timeout", "error"), or "unknown".
+ */
+const char *ktlsph_pha_verdict_name(uint32_t verdict);
+
+/*
+ * struct ktlsph_pha_result - a server socket's post-handshake
+ * authentication outcome (ktlsph_pha_result(), ktlsph_pha_wait())
+ * @verdict:	KTLSPH_PHA_*
+ * @alert:	the alert ktls_ph sent because of it (0: none, the
+ *		connection goes on)
+ * @peer_cert:	the client's leaf certificate (DER), malloc'd, once the
+ *		helper accepted it; else NULL
+ * @peer_cert_len: its length
+ * @stats:	the socket's state and counters from the same reply
+ *
+ * Release with ktlsph_pha_result_free().
+ */
+struct ktlsph_pha_result {
+	uint32_t verdict;
+	uint8_t alert;
+	uint8_t *peer_cert;
+	size_t peer_cert_len;
+	struct ktlsph_stats stats;
+};
+
+/*
+ * ktlsph_pha_result_free() - free @res->peer_cert and zero @res
+ * @res:	the result (NULL is fine)
+ */
+void ktlsph_pha_result_free(struct ktlsph_pha_result *res);
+
+/*
+ * ktlsph_pha_request() - ask the client to authenticate (server role)
+ * @fd:		attached server socket
+ * @err, @errlen: message buffer
+ *
+ * Sends a CertificateRequest (fresh random 32-byte context,
+ * signature_algorithms) on @fd; the verdict becomes pending. The client's
+ * answer is processed when the socket is read (ktlsph_pha_wait() does it
+ * without consuming application data), the helper daemon checks it.
+ *
+ * Return: 0, or -EOPNOTSUPP (the client did not offer post_handshake_auth,
+ * or the socket was attached without the transcript), -ENOTCONN (no helper
+ * registered), -EBUSY (a request is pending), another -errno.
+ */
+int ktlsph_pha_request(int fd, char *err, size_t errlen);
+
+/*
+ * ktlsph_pha_result() - the current outcome on server socket @fd
+ * @fd:		attached socket
+ * @res:	filled (zeroed first, also on failure)
+ * @err, @errlen: message buffer
+ *
+ * Return: 0 or -errno.
+ */
+int ktlsph_pha_result(int fd, struct ktlsph_pha_result *res, char *err,
+		      size_t errlen);
+
+/*
+ * ktlsph_pha_wait() - wait for the outcome of a request
+ * @fd:		attached server socket, after ktlsph_pha_request()
+ * @timeout_ms: how long to wait at most (< 0: 10000)
+ * @res:	the outcome (always initialised: free it with
+ *		ktlsph_pha_result_free() whatever the return value)
+ * @err, @errlen: message buffer
+ *
+ * Loops: get the outcome; return once it is not pending; else wait up to
+ * a short step for @fd to be readable and then peek at it
+ * (recv(MSG_PEEK | MSG_DONTWAIT) of one byte), which makes ktls_ph process
+ * the client's handshake records without consuming application data.
+ *
+ * Return: 0 with the outcome in @res; -ETIMEDOUT when it is still pending
+ * after @timeout_ms (@res holds the last state); -EAGAIN when application
+ * data (or an alert) from the client is waiting to be read before
+ * anything else (ktls_ph processes records in order: read it, then call
+ * again); -ENOTCONN or the socket's error when the connection ended first
+ * (the outcome is fetched once more: @res may then hold a final verdict);
+ * another -errno from netlink.
+ */
+int ktlsph_pha_wait(int fd, int timeout_ms, struct ktlsph_pha_result *res,
+		    char *err, size_t errlen);
 
 /*
  * Called by ktlsph_dump() once per attached socket; a non-zero return stops
@@ -251,11 +389,67 @@ struct ssl_ctx_st;
  * handshake: it installs a keylog callback that keeps the two application
  * traffic secrets (CLIENT_TRAFFIC_SECRET_0, SERVER_TRAFFIC_SECRET_0) of
  * each SSL in its ex_data (a keylog callback the application installed
- * before is still called), and turns read-ahead off (OpenSSL must not read
- * beyond the handshake: whatever it read would be lost to kTLS).
- * Returns 0 or -ENOMEM.
+ * before is still called), a message callback that records each SSL's
+ * handshake transcript and whether the ClientHello offered
+ * post_handshake_auth (ktlsph_ossl_transcript(); an application's own
+ * message callback: ktlsph_ossl_set_msg_callback()), and turns read-ahead
+ * off (OpenSSL must not read beyond the handshake: whatever it read would
+ * be lost to kTLS). Call it before SSL_new(): an SSL copies the message
+ * callback of its SSL_CTX when created. Returns 0 or -ENOMEM.
  */
 int ktlsph_ossl_capture(struct ssl_ctx_st *ctx);
+
+/*
+ * The message callback an application passes to
+ * ktlsph_ossl_set_msg_callback(): OpenSSL's SSL_CTX_set_msg_callback()
+ * type.
+ */
+typedef void (*ktlsph_ossl_msg_cb)(int write_p, int version,
+				   int content_type, const void *buf,
+				   size_t len, struct ssl_st *ssl, void *arg);
+
+/*
+ * ktlsph_ossl_set_msg_callback() - chain an application's message callback
+ * @ctx:	the SSL_CTX
+ * @cb:		the application's callback (NULL: none)
+ *
+ * ktlsph_ossl_capture() records each handshake with an OpenSSL message
+ * callback (SSL_CTX_set_msg_callback()); OpenSSL has one per SSL_CTX and
+ * no getter. An application that wants its own calls this (before or
+ * after the capture, before SSL_new()) instead of
+ * SSL_CTX_set_msg_callback(): libktlsph then calls @cb for every message,
+ * with the SSL_CTX_set_msg_callback_arg() argument. A message callback
+ * installed with SSL_CTX_set_msg_callback() or SSL_set_msg_callback()
+ * after the capture replaces it: no transcript, so no post-handshake
+ * authentication (the attach says so in its message).
+ *
+ * Return: 0, -EINVAL, -ENOMEM.
+ */
+int ktlsph_ossl_set_msg_callback(struct ssl_ctx_st *ctx,
+				 ktlsph_ossl_msg_cb cb);
+
+/*
+ * ktlsph_ossl_transcript() - the handshake transcript captured for @ssl
+ * @ssl:	the SSL, after the handshake (of an SSL_CTX with
+ *		ktlsph_ossl_capture() done before SSL_new())
+ * @out:	where to copy it (NULL with @outlen 0: only the length)
+ * @outlen:	room at @out
+ * @pha_offered: if not NULL, set to 1 if the ClientHello carried the
+ *		post_handshake_auth extension (49), else 0
+ *
+ * The transcript is every handshake message of the main handshake,
+ * ClientHello through the client Finished, whole with 4-byte headers, in
+ * order, both directions; after a HelloRetryRequest the first ClientHello
+ * is replaced by the synthetic message_hash message (RFC 8446 4.4.1).
+ * ktlsph_ossl_attach() wipes it.
+ *
+ * Return: its length; -ENOENT if none was recorded (no capture, message
+ * callback replaced, handshake not complete, attach already done);
+ * -EMSGSIZE if longer than KTLSPH_MAX_TRANSCRIPT (not kept); -ENOSPC if
+ * @outlen is too small.
+ */
+int ktlsph_ossl_transcript(const struct ssl_st *ssl, uint8_t *out,
+			   size_t outlen, int *pha_offered);
 
 /*
  * Right after a successful SSL_connect()/SSL_accept() on @ssl over socket
@@ -285,6 +479,18 @@ int ktlsph_ossl_attach(struct ssl_st *ssl, int fd, int role, char *err,
  * ignored. @attach zero: only configure kTLS (the
  * application then handles post-handshake messages itself). Stores the
  * socket cookie in *@cookie when attaching and @cookie is not NULL.
+ *
+ * Post-handshake authentication: when the ClientHello carried
+ * post_handshake_auth (a client: SSL_set_post_handshake_auth(ssl, 1) or
+ * SSL_CTX_set_post_handshake_auth(); a server: the client offered it),
+ * pha-offered and the captured transcript (ktlsph_ossl_transcript()) are
+ * passed; otherwise neither. When it was offered but no usable transcript
+ * exists (longer than KTLSPH_MAX_TRANSCRIPT, or not captured because the
+ * message callback was replaced), the attach goes on without them and,
+ * on success, @err holds a note saying so (otherwise @err is empty on
+ * success): a server socket then cannot request a certificate, and a
+ * client socket answers a CertificateRequest with an unexpected_message
+ * alert.
  */
 int ktlsph_ossl_attach_ex(struct ssl_st *ssl, int fd, int role,
 			  const struct ktlsph_attach_args *opt, int attach,

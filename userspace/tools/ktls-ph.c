@@ -9,6 +9,9 @@
  *   ktls-ph key-update [--request-peer] PID FD
  *                                     send a KeyUpdate on it now
  *   ktls-ph detach PID FD             detach ktls_ph from it
+ *   ktls-ph pha-request PID FD        ask the client of that server socket
+ *                                     for a certificate (post-handshake
+ *                                     authentication)
  *   ktls-ph ticket get [--store DIR] (--peer HOST:PORT |
  *                      --server-name NAME --port PORT) [--out FILE]
  *                      [--remove]
@@ -65,6 +68,7 @@ static void print_usage(FILE *f)
 		"       " PROG " get PID FD\n"
 		"       " PROG " key-update [--request-peer] PID FD\n"
 		"       " PROG " detach PID FD\n"
+		"       " PROG " pha-request PID FD\n"
 		"       " PROG " ticket get [--store DIR] (--peer HOST:PORT |\n"
 		"                  --server-name NAME --port PORT) [--out FILE] [--remove]\n"
 		"       " PROG " ticket list [--store DIR] [--all]\n"
@@ -73,7 +77,9 @@ static void print_usage(FILE *f)
 		"              network namespace):\n"
 		"              cookie=N role=client|server suite=NAME rx_rekeys=N\n"
 		"              tx_rekeys=N update_requested=N auto_rekeys=N\n"
-		"              tx_records=N tx_bytes=N hs_records=N\n"
+		"              tx_records=N tx_bytes=N hs_records=N tickets=N\n"
+		"              pha_requests=N pha_answered=N pha_declined=N\n"
+		"              pha_timeouts=N pha_verdict=NAME pha_alert=N\n"
 		"  get         the same line for the socket that is file descriptor\n"
 		"              FD of process PID\n"
 		"  key-update  send a TLS 1.3 KeyUpdate on that socket now;\n"
@@ -81,6 +87,11 @@ static void print_usage(FILE *f)
 		"              peer to update its send key too\n"
 		"  detach      stop ktls_ph on that socket (it goes on as plain\n"
 		"              kTLS; the secrets are wiped)\n"
+		"  pha-request send a CertificateRequest on that server socket\n"
+		"              (post-handshake authentication; the client must have\n"
+		"              offered post_handshake_auth, ktls-phd checks the\n"
+		"              answer when the owner reads the socket); the outcome\n"
+		"              shows as pha_verdict in get\n"
 		"  ticket get  write the freshest valid ticket ktls-phd stored for\n"
 		"              a server as PEM \"SSL SESSION PARAMETERS\" (for\n"
 		"              openssl s_client -sess_in) to FILE or stdout;\n"
@@ -192,9 +203,9 @@ static int grab_fd(const char *cmd, int pid, int fd)
 	return nfd;
 }
 
-enum cmd { CMD_GET, CMD_KEY_UPDATE, CMD_DETACH };
+enum cmd { CMD_GET, CMD_KEY_UPDATE, CMD_DETACH, CMD_PHA_REQUEST };
 
-/* get, key-update, detach: @argv holds the command's arguments. */
+/* get, key-update, detach, pha-request: @argv holds the arguments. */
 static int sock_cmd(enum cmd cmd, const char *name, int argc, char **argv)
 {
 	struct ktlsph_stats st;
@@ -237,6 +248,9 @@ static int sock_cmd(enum cmd cmd, const char *name, int argc, char **argv)
 		break;
 	case CMD_KEY_UPDATE:
 		ret = ktlsph_key_update(nfd, request_peer, err, sizeof(err));
+		break;
+	case CMD_PHA_REQUEST:
+		ret = ktlsph_pha_request(nfd, err, sizeof(err));
 		break;
 	default:
 		ret = ktlsph_detach(nfd, err, sizeof(err));
@@ -560,6 +574,8 @@ int main(int argc, char **argv)
 		return sock_cmd(CMD_KEY_UPDATE, argv[1], argc - 2, argv + 2);
 	if (argc >= 2 && !strcmp(argv[1], "detach"))
 		return sock_cmd(CMD_DETACH, argv[1], argc - 2, argv + 2);
+	if (argc >= 2 && !strcmp(argv[1], "pha-request"))
+		return sock_cmd(CMD_PHA_REQUEST, argv[1], argc - 2, argv + 2);
 	if (argc >= 2 && !strcmp(argv[1], "ticket"))
 		return ticket_cmd(argc - 2, argv + 2);
 	if (argc != 2 || strcmp(argv[1], "list")) {
