@@ -9,7 +9,7 @@
  *   prune_interval = 60
  *   [log]
  *   level = info
- *   [pha]      (post-handshake authentication, see pha.h; not wired yet)
+ *   [pha]      (post-handshake authentication, see pha.h and handler.h)
  *   certificate = /etc/ktls-phd/client-chain.pem
  *   key = /etc/ktls-phd/client-key.pem
  *   decline = no

@@ -3,11 +3,14 @@
  * ktls-phd: the ktls_ph helper daemon of a network namespace.
  *
  * Registers with the ktls_ph module as the namespace's helper, pops the
- * events the module queues (NewSessionTickets received on attached client
- * sockets, with the PSK the module derived) and keeps each ticket in the
- * ticket store (store.h), from which `ktls-ph ticket get` hands it to a
- * TLS library for resumption. Runs in the foreground (systemd Type=simple),
- * logs to stderr. See ktls-phd(8), Documentation/ktls-phd.md.
+ * events the module queues and handles them (handler.h):
+ * NewSessionTickets received on attached client sockets, with the PSK the
+ * module derived, go to the ticket store (store.h), from which `ktls-ph
+ * ticket get` hands them to a TLS library for resumption; post-handshake
+ * authentication events are answered with event-reply (pha.h: a client's
+ * Certificate and CertificateVerify or a decline, a server's verdict on
+ * the client's certificate). Runs in the foreground (systemd
+ * Type=simple), logs to stderr. See ktls-phd(8), Documentation/ktls-phd.md.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,6 +29,7 @@
 #include "handler.h"
 #include "log.h"
 #include "netlink.h"
+#include "pha.h"
 #include "store.h"
 
 #define PROG		"ktls-phd"
@@ -41,7 +45,8 @@ struct phd {
 	struct phd_config cfg;
 	struct phd_store store;
 	struct phd_nl *nl;
-	struct phd_counters n;
+	struct phd_pha *pha;	/* the [pha] certificate, key, trust store */
+	struct phd_handler h;
 	uint64_t retry_at;	/* when to pop again after a failure, or 0 */
 };
 
@@ -52,7 +57,9 @@ static void print_usage(FILE *f)
 		"\n"
 		"The ktls_ph helper daemon: receives the TLS 1.3 session tickets the\n"
 		"ktls_ph kernel module forwards (with their resumption PSK) and keeps\n"
-		"them in a ticket store for `ktls-ph ticket get`.\n"
+		"them in a ticket store for `ktls-ph ticket get`; answers post-handshake\n"
+		"authentication requests with the [pha] certificate and checks client\n"
+		"certificates against the [pha] CAs.\n"
 		"\n"
 		"  -c, --config FILE     configuration file (default " PHD_DEFAULT_CONFIG ";\n"
 		"                        a missing default file means built-in defaults)\n"
@@ -67,7 +74,8 @@ static void print_usage(FILE *f)
 		"\n"
 		"Needs CAP_NET_ADMIN. Stops cleanly on SIGTERM or SIGINT; SIGUSR1 logs the\n"
 		"counters. Exit status: 0 clean stop, 1 runtime error (e.g. another helper\n"
-		"is registered), 2 bad command line or configuration. See ktls-phd(8).\n");
+		"is registered, a [pha] file that cannot be loaded), 2 bad command line or\n"
+		"configuration. See ktls-phd(8).\n");
 }
 
 static uint64_t mono_ms(void)
@@ -83,7 +91,21 @@ static void on_event(const struct nlmsghdr *nlh, void *arg)
 {
 	struct phd *d = arg;
 
-	phd_handle_event(&d->store, &d->n, nlh);
+	phd_handle_event(&d->h, nlh);
+}
+
+/* Send the event-replies the handler queued (after each event-pop). */
+static void send_replies(struct phd *d)
+{
+	struct phd_reply *r;
+	char err[512];
+	int ret;
+
+	while ((r = phd_handler_next_reply(&d->h))) {
+		ret = phd_nl_reply(d->nl, r, err, sizeof(err));
+		phd_handler_replied(&d->h, r, ret, err);
+		phd_reply_free(r);
+	}
 }
 
 /* Retry a failed drain after this long (a lost event-ready is not resent). */
@@ -104,6 +126,8 @@ static void drain(struct phd *d)
 		for (;;) {
 			ret = phd_nl_pop(d->nl, on_event, d, err,
 					 sizeof(err));
+			/* not from on_event: the pop's ACK is still to come */
+			send_replies(d);
 			if (ret)
 				break;
 			n++;
@@ -141,10 +165,54 @@ static void sweep(struct phd *d)
 static void print_config(const struct phd_config *c, const char *path,
 			 int loaded)
 {
+	const struct phd_pha_rule *r;
+	unsigned int i;
+	int v6;
+
 	printf("# %s: %s\n", path, loaded ? "read" : "not found, defaults");
 	printf("[store]\ndirectory = %s\nmax_per_peer = %u\nprune_interval = %u\n",
 	       c->store_dir, c->max_per_peer, c->prune_interval);
 	printf("[log]\nlevel = %s\n", phd_log_level_name(c->log_level));
+	printf("[pha]\n");
+	if (c->pha.certificate[0])
+		printf("certificate = %s\nkey = %s\n", c->pha.certificate,
+		       c->pha.key);
+	printf("decline = %s\n", c->pha.decline ? "yes" : "no");
+	for (i = 0; i < c->pha.nrules; i++) {
+		r = &c->pha.rules[i];
+		v6 = !!strchr(r->host, ':');
+		if (r->port)
+			printf("%s = %s%s%s:%u\n",
+			       r->allow ? "allow_peer" : "decline_peer",
+			       v6 ? "[" : "", r->host, v6 ? "]" : "", r->port);
+		else
+			printf("%s = %s\n",
+			       r->allow ? "allow_peer" : "decline_peer", r->host);
+	}
+	if (c->pha.ca_file[0])
+		printf("ca_file = %s\n", c->pha.ca_file);
+	if (c->pha.ca_dir[0])
+		printf("ca_dir = %s\n", c->pha.ca_dir);
+	printf("require_certificate = %s\n",
+	       c->pha.require_certificate ? "yes" : "no");
+}
+
+/* What post-handshake authentication will do, at start. */
+static void log_pha_config(const struct phd_pha_config *pc)
+{
+	if (pc->certificate[0])
+		log_info("post-handshake authentication, client role: answering with %s (key %s); %u peer rules, otherwise %s",
+			 pc->certificate, pc->key, pc->nrules,
+			 pc->decline ? "decline" : "answer");
+	else
+		log_info("post-handshake authentication, client role: no [pha] certificate, every CertificateRequest is declined");
+	if (pc->ca_file[0] || pc->ca_dir[0])
+		log_info("post-handshake authentication, server role: client certificates checked against%s%s%s%s; require_certificate %s",
+			 pc->ca_file[0] ? " " : "", pc->ca_file,
+			 pc->ca_dir[0] ? " " : "", pc->ca_dir,
+			 pc->require_certificate ? "yes" : "no");
+	else
+		log_info("post-handshake authentication, server role: no [pha] ca_file or ca_dir, every client certificate is refused (bad_certificate)");
 }
 
 /*
@@ -193,7 +261,7 @@ static int run(struct phd *d, int sfd)
 				return 0;
 			}
 			if (si.ssi_signo == SIGUSR1)
-				phd_log_counters(&d->n);
+				phd_log_counters(&d->h.n);
 			else if (si.ssi_signo == SIGHUP)
 				log_info("SIGHUP: the configuration is read at start only: restart ktls-phd to apply changes");
 		}
@@ -206,6 +274,8 @@ static int run(struct phd *d, int sfd)
 				if (!phd_nl_gone(d->nl))
 					drain(d);
 			}
+			/* a late event-pop reply may have been handled */
+			send_replies(d);
 		}
 		if (d->retry_at && mono_ms() >= d->retry_at &&
 		    !phd_nl_gone(d->nl))
@@ -291,13 +361,21 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	phd_log_set_level(d.cfg.log_level);
+	/* the files [pha] names: a certificate, key or CA that cannot be used */
+	d.pha = phd_pha_new(&d.cfg.pha, err, sizeof(err));
+	if (!d.pha) {
+		log_err("%s%s", strncmp(err, "[pha]", 5) ? "[pha] " : "", err);
+		return EXIT_RUNTIME;
+	}
 	if (check) {
 		print_config(&d.cfg, config, loaded);
+		phd_pha_free(d.pha);
 		return 0;
 	}
 	if (!loaded)
 		log_debug("%s not found: built-in defaults", config);
 
+	phd_handler_init(&d.h, &d.store, d.pha, &d.cfg.pha);
 	umask(077);
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&set);
@@ -307,11 +385,13 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &set, NULL)) {
 		log_err("sigprocmask: %s", strerror(errno));
+		phd_pha_free(d.pha);
 		return EXIT_RUNTIME;
 	}
 	sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	if (sfd < 0) {
 		log_err("signalfd: %s", strerror(errno));
+		phd_pha_free(d.pha);
 		return EXIT_RUNTIME;
 	}
 
@@ -319,6 +399,7 @@ int main(int argc, char **argv)
 			   err, sizeof(err))) {
 		log_err("store: %s", err);
 		close(sfd);
+		phd_pha_free(d.pha);
 		return EXIT_RUNTIME;
 	}
 	sweep(&d);
@@ -343,6 +424,7 @@ int main(int argc, char **argv)
 		 info.queue_limit, info.queued,
 		 (unsigned long long)info.dropped, d.cfg.store_dir,
 		 d.cfg.max_per_peer, d.cfg.prune_interval);
+	log_pha_config(&d.cfg.pha);
 
 	drain(&d);
 	ret = run(&d, sfd);
@@ -357,10 +439,12 @@ int main(int argc, char **argv)
 			log_info("unregistered");
 		}
 	}
-	phd_log_counters(&d.n);
+	phd_log_counters(&d.h.n);
 out:
+	phd_handler_fini(&d.h);
 	phd_nl_close(d.nl);
 	phd_store_close(&d.store);
+	phd_pha_free(d.pha);
 	close(sfd);
 	return status;
 }

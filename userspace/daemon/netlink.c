@@ -22,6 +22,7 @@
 #include <openssl/crypto.h>
 
 #include "ktlsph_int.h"
+#include "event.h"
 #include "log.h"
 #include "netlink.h"
 
@@ -304,26 +305,33 @@ int phd_nl_take_ready(struct phd_nl *nl)
 	return r;
 }
 
-/* Send command @cmd (no attributes) and wait for its answer. */
-static int request(struct phd_nl *nl, uint8_t cmd, const char *name,
-		   struct phd_req *r, char *err, size_t errlen)
+/* A new message of command @cmd. */
+static struct nl_msg *new_msg(struct phd_nl *nl, uint8_t cmd)
 {
 	struct nl_msg *msg;
-	int ret;
 
-	if (nl->gone)
-		return fail(err, errlen, -ENODEV,
-			    "%s: the generic netlink family \"%s\" is gone: the ktls_ph module was unloaded",
-			    name, KTLS_PH_FAMILY_NAME);
 	msg = nlmsg_alloc();
 	if (!msg)
-		return fail(err, errlen, -ENOMEM, "out of memory");
+		return NULL;
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0, 0,
 			 cmd, KTLS_PH_FAMILY_VERSION)) {
 		nlmsg_free(msg);
-		return fail(err, errlen, -ENOMEM, "%s: genlmsg_put failed",
-			    name);
+		return NULL;
 	}
+	return msg;
+}
+
+/*
+ * Send @msg (command @name, freed here) and wait for its answer: the
+ * replies go to @r->reply, the ACK or the error (with the kernel's
+ * extended ACK message) ends the wait.
+ */
+static int request_msg(struct phd_nl *nl, struct nl_msg *msg,
+		       const char *name, struct phd_req *r, char *err,
+		       size_t errlen)
+{
+	int ret;
+
 	ret = nl_send_auto(nl->sk, msg);
 	r->seq = nlmsg_hdr(msg)->nlmsg_seq;
 	nlmsg_free(msg);
@@ -351,6 +359,27 @@ static int request(struct phd_nl *nl, uint8_t cmd, const char *name,
 			    strerror(-r->error), r->msg[0] ? ": " : "",
 			    r->msg);
 	return 0;
+}
+
+static int family_gone(const char *name, char *err, size_t errlen)
+{
+	return fail(err, errlen, -ENODEV,
+		    "%s: the generic netlink family \"%s\" is gone: the ktls_ph module was unloaded",
+		    name, KTLS_PH_FAMILY_NAME);
+}
+
+/* Send command @cmd (no attributes) and wait for its answer. */
+static int request(struct phd_nl *nl, uint8_t cmd, const char *name,
+		   struct phd_req *r, char *err, size_t errlen)
+{
+	struct nl_msg *msg;
+
+	if (nl->gone)
+		return family_gone(name, err, errlen);
+	msg = new_msg(nl, cmd);
+	if (!msg)
+		return fail(err, errlen, -ENOMEM, "%s: out of memory", name);
+	return request_msg(nl, msg, name, r, err, errlen);
 }
 
 static uint64_t get_uint(const struct nlattr *a)
@@ -443,4 +472,76 @@ int phd_nl_receive(struct phd_nl *nl, char *err, size_t errlen)
 		return 1;
 	}
 	return phd_nl_take_ready(nl);
+}
+
+int phd_nl_reply_msg(int family, const struct phd_reply *rp,
+		     struct nl_msg **out, char *err, size_t errlen)
+{
+	size_t nest_len = phd_reply_nest_len(rp);
+	struct nlattr *nest;
+	struct nl_msg *msg;
+	int e;
+
+	*out = NULL;
+	if (nest_len > PHD_REPLY_NEST_MAX)
+		return fail(err, errlen, -EMSGSIZE,
+			    "the pha nest would be %zu bytes, at most %d fit",
+			    nest_len, PHD_REPLY_NEST_MAX);
+	msg = nlmsg_alloc_size(NLMSG_HDRLEN + GENL_HDRLEN + 2 * 12 +
+			       nest_len + 64);
+	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0,
+				 KTLS_PH_CMD_EVENT_REPLY,
+				 KTLS_PH_FAMILY_VERSION)) {
+		nlmsg_free(msg);
+		return fail(err, errlen, -ENOMEM, "out of memory");
+	}
+	/* NLA_UINT: 8 bytes are always accepted */
+	e = nla_put_u64(msg, KTLS_PH_A_EVENT_ID, rp->id);
+	if (!e)
+		e = nla_put_u64(msg, KTLS_PH_A_EVENT_COOKIE, rp->cookie);
+	nest = e ? NULL : nla_nest_start(msg, KTLS_PH_A_EVENT_PHA);
+	if (!nest)
+		goto fail;
+	if (rp->type == KTLS_PH_EVENT_TYPE_CLIENT_CERT) {
+		e = nla_put_u32(msg, KTLS_PH_A_PHA_VERDICT, rp->verdict);
+		if (!e)
+			e = nla_put_u8(msg, KTLS_PH_A_PHA_ALERT, rp->alert);
+	} else if (rp->decline || !rp->certificate ||
+		   !rp->certificate_verify) {
+		/* nothing to send: declining is the only answer */
+		e = nla_put_flag(msg, KTLS_PH_A_PHA_DECLINE);
+	} else {
+		e = nla_put(msg, KTLS_PH_A_PHA_CERTIFICATE,
+			    (int)rp->certificate_len, rp->certificate);
+		if (!e)
+			e = nla_put(msg, KTLS_PH_A_PHA_CERTIFICATE_VERIFY,
+				    (int)rp->certificate_verify_len,
+				    rp->certificate_verify);
+	}
+	if (e || nla_nest_end(msg, nest) < 0)
+		goto fail;
+	*out = msg;
+	return 0;
+fail:
+	nlmsg_free(msg);
+	return fail(err, errlen, -EMSGSIZE, "building the message failed");
+}
+
+int phd_nl_reply(struct phd_nl *nl, const struct phd_reply *rp, char *err,
+		 size_t errlen)
+{
+	struct phd_req r = { 0 };
+	struct nl_msg *msg;
+	char name[64], e[256];
+	int ret;
+
+	snprintf(name, sizeof(name), "event-reply (%s)",
+		 rp->type == KTLS_PH_EVENT_TYPE_CLIENT_CERT ? "verdict" :
+		 rp->decline ? "decline" : "certificate");
+	if (nl->gone)
+		return family_gone(name, err, errlen);
+	ret = phd_nl_reply_msg(nl->family, rp, &msg, e, sizeof(e));
+	if (ret)
+		return fail(err, errlen, ret, "%s: %s", name, e);
+	return request_msg(nl, msg, name, &r, err, errlen);
 }

@@ -3,8 +3,9 @@
  * ktls-phd's generic netlink socket (libnl-genl-3).
  *
  * One socket does everything: the kernel announces events (event-ready)
- * to the port that sent helper-register and lets only that port pop, so
- * register, event-pop, unregister and the notifications share it. Replies
+ * to the port that sent helper-register and lets only that port pop and
+ * answer, so register, event-pop, event-reply, unregister and the
+ * notifications share it. Replies
  * are matched to requests by sequence number; event-ready notifications
  * (sequence 0) may arrive while a reply is awaited and are only noted.
  * The socket also listens to the generic netlink controller's
@@ -17,7 +18,9 @@
 #include <stdint.h>
 
 struct nlmsghdr;
+struct nl_msg;
 struct phd_nl;
+struct phd_reply;
 
 /* The helper-register reply. */
 struct phd_helper_info {
@@ -55,6 +58,29 @@ int phd_nl_unregister(struct phd_nl *nl, char *err, size_t errlen);
  */
 int phd_nl_pop(struct phd_nl *nl, phd_event_cb cb, void *arg, char *err,
 	       size_t errlen);
+
+/*
+ * event-reply: answer the event @r->id of socket @r->cookie (a
+ * cert-request: decline, or Certificate + CertificateVerify; a
+ * client-cert: verdict and alert). Returns 0 (the kernel took it), or
+ * -errno with the reason in @err: -ENOENT when the event is no longer
+ * awaited (timed out, socket closed), -EINVAL when the kernel refused the
+ * answer, with its extended ACK message (a cert-request is then declined
+ * by the kernel).
+ */
+int phd_nl_reply(struct phd_nl *nl, const struct phd_reply *r, char *err,
+		 size_t errlen);
+
+/*
+ * The event-reply message phd_nl_reply() sends, for generic netlink family
+ * @family, in *@out (nlmsg_free() it). Attributes: id and cookie (8
+ * bytes each), the pha nest with decline (also when a cert-request reply
+ * has no certificate), certificate and certificate-verify, or verdict
+ * (u32) and alert (u8). Returns 0, -EMSGSIZE (the nest would exceed
+ * PHD_REPLY_NEST_MAX) or -ENOMEM, with the reason in @err. For the tests.
+ */
+int phd_nl_reply_msg(int family, const struct phd_reply *r,
+		     struct nl_msg **out, char *err, size_t errlen);
 
 /*
  * Read what is waiting on the socket (call when it is readable). Returns 1

@@ -737,8 +737,9 @@ static int decline(const struct phd_pha_answer_in *in,
 		return seterr(err, errlen, ret, "building the empty Certificate: %s",
 			      strerror(-ret));
 	peer_desc(in, peer, sizeof(peer));
-	log_info("post-handshake auth: declining the CertificateRequest of %s: %s",
-		 peer, ans->reason);
+	/* the caller logs the decision at info, with the event */
+	log_debug("post-handshake auth: declining the CertificateRequest of %s: %s",
+		  peer, ans->reason);
 	return 0;
 }
 

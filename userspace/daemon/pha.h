@@ -18,7 +18,8 @@
  * do not include each other). Every message is passed whole, with its
  * 4-byte handshake header.
  *
- * Not wired to the kernel yet (see Documentation/ktls-phd.md).
+ * handler.c calls these for the cert-request and client-cert events (see
+ * Documentation/ktls-phd.md).
  */
 #ifndef PHD_PHA_H
 #define PHD_PHA_H
@@ -129,7 +130,7 @@ struct phd_pha_answer {
  * configured chain leaf first, every certificate's extensions empty) and
  * the CertificateVerify signed with the first scheme of @in->sigalgs the
  * key supports. Declines (empty Certificate, no CertificateVerify, 0
- * returned, ans->declined and ans->reason set, logged at info) when the
+ * returned, ans->declined and ans->reason set, logged at debug) when the
  * rules or the decline key say so, when no certificate is configured, or
  * when no offered scheme fits the key. Returns -EINVAL (bad input),
  * -ENOMEM or -EIO (OpenSSL failed) with the reason in @err.

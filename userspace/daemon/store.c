@@ -509,7 +509,10 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Sorted names of the entries of @dfd that @want accepts (NULL: any). */
+/*
+ * Sorted names of the entries of @dfd that @want accepts (NULL: any). On
+ * failure *@names is NULL and *@count 0, so free_names() is always safe.
+ */
 static int list_dir(int dfd, int (*want)(const char *name), char ***names,
 		    size_t *count)
 {
@@ -519,6 +522,8 @@ static int list_dir(int dfd, int (*want)(const char *name), char ***names,
 	DIR *d;
 	int fd;
 
+	*names = NULL;
+	*count = 0;
 	fd = dup(dfd);
 	if (fd < 0)
 		return -errno;

@@ -6,7 +6,13 @@
  * attribute decoded, every required one missing, sizes and ranges out of
  * bounds, unknown types and attributes; then a sequence of good and bad
  * events through the handler into a temporary store (reject, log,
- * continue).
+ * continue). Post-handshake authentication: cert-request and client-cert
+ * events decoded and each malformed form rejected; the handler's answers
+ * (phd_pha_decide()) with the test_cert.h certificate and key on a
+ * synthetic transcript: the Certificate and CertificateVerify it signs,
+ * then verified as a client-cert event; declines by policy and for lack of
+ * a certificate or scheme; every verdict and its alert; the event-reply
+ * message (phd_nl_reply_msg()) parsed back.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +23,12 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+
 #include <linux/ktls_ph.h>
 
 #include <netlink/netlink.h>
@@ -24,9 +36,13 @@
 #include <netlink/genl/genl.h>
 
 #include "tap.h"
+#include "test_cert.h"
+#include "config.h"
 #include "event.h"
 #include "handler.h"
 #include "log.h"
+#include "netlink.h"
+#include "pha.h"
 #include "store.h"
 
 #define FAMILY_ID	0x1c
@@ -52,7 +68,21 @@ struct spec {
 	int bad_len_attr;	/* ticket attribute put with 3 bytes */
 	int extra;		/* unknown attributes too */
 	int no_ticket_nest;	/* the ticket attribute not a nest */
+	int no_peer;		/* no family, peer-addr, peer-port */
+	int v4mapped;		/* peer-addr ::ffff:192.0.2.1 */
+	/* the pha nest (pha events): NULL messages are left out */
+	int pha;
+	int no_pha_nest;	/* the pha attribute not a nest */
+	const uint8_t *transcript, *request, *cert, *cv;
+	size_t transcript_len, request_len, cert_len, cv_len;
 };
+
+/* The post-handshake authentication messages of the tests. */
+static uint8_t hs[2048];	/* main handshake, ClientHello .. Finished */
+static size_t hs_len;
+static uint8_t req[256];	/* CertificateRequest offering P-256 */
+static size_t req_len;
+static uint8_t ctx[32];		/* its certificate_request_context */
 
 static void defaults(struct spec *s)
 {
@@ -100,15 +130,16 @@ static struct nl_msg *build(const struct spec *s)
 	    nla_put_u16(m, KTLS_PH_A_EVENT_CIPHER_SUITE, s->suite));
 	PUT(s->omit != KTLS_PH_A_EVENT_PEER_AUTH,
 	    nla_put_u32(m, KTLS_PH_A_EVENT_PEER_AUTH, s->peer_auth));
-	PUT(s->omit != KTLS_PH_A_EVENT_FAMILY,
+	PUT(s->omit != KTLS_PH_A_EVENT_FAMILY && !s->no_peer,
 	    nla_put_u16(m, KTLS_PH_A_EVENT_FAMILY, s->family));
 	if (s->addr_len == 4)
 		memcpy(buf, "\xc0\x00\x02\x01", 4);	/* 192.0.2.1 */
 	else
-		inet_pton(AF_INET6, "2001:db8::1", buf);
-	PUT(s->omit != KTLS_PH_A_EVENT_PEER_ADDR,
+		inet_pton(AF_INET6, s->v4mapped ? "::ffff:192.0.2.1" :
+			  "2001:db8::1", buf);
+	PUT(s->omit != KTLS_PH_A_EVENT_PEER_ADDR && !s->no_peer,
 	    nla_put(m, KTLS_PH_A_EVENT_PEER_ADDR, s->addr_len, buf));
-	PUT(s->omit != KTLS_PH_A_EVENT_PEER_PORT,
+	PUT(s->omit != KTLS_PH_A_EVENT_PEER_PORT && !s->no_peer,
 	    nla_put_u16(m, KTLS_PH_A_EVENT_PEER_PORT, htons(443)));
 	if (s->sni && !s->sni_raw)
 		PUT(1, nla_put_string(m, KTLS_PH_A_EVENT_SERVER_NAME, s->sni));
@@ -117,6 +148,25 @@ static struct nl_msg *build(const struct spec *s)
 			       (int)strlen(s->sni), s->sni));
 	if (s->extra)
 		PUT(1, nla_put_u32(m, KTLS_PH_A_EVENT_MAX + 5, 1));
+	if (s->no_pha_nest)
+		PUT(1, nla_put_u32(m, KTLS_PH_A_EVENT_PHA, 1));
+	if (s->pha && !s->no_pha_nest && s->omit != KTLS_PH_A_EVENT_PHA) {
+		nest = nla_nest_start(m, KTLS_PH_A_EVENT_PHA);
+		PUT(s->transcript, nla_put(m, KTLS_PH_A_PHA_TRANSCRIPT,
+					   (int)s->transcript_len,
+					   s->transcript));
+		PUT(s->request, nla_put(m, KTLS_PH_A_PHA_REQUEST,
+					(int)s->request_len, s->request));
+		PUT(s->cert, nla_put(m, KTLS_PH_A_PHA_CERTIFICATE,
+				     (int)s->cert_len, s->cert));
+		PUT(s->cv, nla_put(m, KTLS_PH_A_PHA_CERTIFICATE_VERIFY,
+				   (int)s->cv_len, s->cv));
+		if (s->extra)
+			PUT(1, nla_put_u32(m, KTLS_PH_A_PHA_MAX + 3, 1));
+		nla_nest_end(m, nest);
+	}
+	if (s->pha)
+		goto done;
 	if (s->no_ticket_nest) {
 		PUT(1, nla_put_u32(m, KTLS_PH_A_EVENT_TICKET, 1));
 		goto done;
@@ -276,13 +326,7 @@ static void test_decode(void)
 
 	/* other types: only id and type, no error */
 	defaults(&s);
-	s.type = KTLS_PH_EVENT_TYPE_CERT_REQUEST;
 	s.omit = KTLS_PH_A_EVENT_TICKET;
-	ret = parse(&s, &ev, err, sizeof(err));
-	ok(!ret && ev.type == KTLS_PH_EVENT_TYPE_CERT_REQUEST &&
-	   !strcmp(phd_event_type_name(ev.type), "cert-request"),
-	   "cert-request: decoded as an event to ignore");
-	phd_event_clear(&ev);
 	s.type = 99;
 	ret = parse(&s, &ev, err, sizeof(err));
 	ok(!ret && ev.type == 99 &&
@@ -392,9 +436,9 @@ static void test_decode(void)
 
 static char top[32] = "/tmp/test_event.XXXXXX";
 
-/* Feed @s to the handler with stderr captured into @log. */
-static void feed(struct phd_store *st, struct phd_counters *n,
-		 const struct spec *s, char *log, size_t loglen)
+/* Feed @s to the handler @h with stderr captured into @log. */
+static void feed(struct phd_handler *h, const struct spec *s, char *log,
+		 size_t loglen)
 {
 	struct nl_msg *m = build(s);
 	char path[64];
@@ -406,7 +450,7 @@ static void feed(struct phd_store *st, struct phd_counters *n,
 	fflush(stderr);
 	saved = dup(2);
 	dup2(fd, 2);
-	phd_handle_event(st, n, nlmsg_hdr(m));
+	phd_handle_event(h, nlmsg_hdr(m));
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);
@@ -419,26 +463,25 @@ static void feed(struct phd_store *st, struct phd_counters *n,
 
 static void test_handler(void)
 {
-	struct phd_counters n = { 0 };
+	struct phd_pha_config pc = { 0 };
+	struct phd_handler h;
 	struct phd_stored_ticket got;
 	struct phd_store st;
 	struct phd_peer p = { .port = 443 };
+	struct phd_reply *r;
 	struct spec s;
-	char dir[64], err[256], log[2048], cmd[128];
+	char dir[64], err[256], log[2048];
 	uint64_t now = phd_now_ms();
 
-	if (!mkdtemp(top)) {
-		ok(0, "mkdtemp");
-		return;
-	}
 	snprintf(dir, sizeof(dir), "%s/tickets", top);
 	ok(!phd_store_open(&st, dir, 8, 1, err, sizeof(err)),
 	   "handler: store opened");
+	phd_handler_init(&h, &st, NULL, &pc);
 
 	defaults(&s);
 	s.received_ms = now - 1000;
-	feed(&st, &n, &s, log, sizeof(log));
-	ok(n.stored == 1 && strstr(log, "ticket stored: example.com_443/") &&
+	feed(&h, &s, log, sizeof(log));
+	ok(h.n.stored == 1 && strstr(log, "ticket stored: example.com_443/") &&
 	   strstr(log, "peer 192.0.2.1:443 server name example.com, TLS_AES_128_GCM_SHA256, ") &&
 	   strstr(log, ", lifetime 7200 s, ticket 192 bytes, nonce 8 bytes, ") &&
 	   strstr(log, ", extensions 8 bytes, max_early_data 16384, ") &&
@@ -450,54 +493,911 @@ static void test_handler(void)
 
 	defaults(&s);
 	s.nonce_len = 256;
-	feed(&st, &n, &s, log, sizeof(log));
-	ok(n.rejected == 1 &&
+	feed(&h, &s, log, sizeof(log));
+	ok(h.n.rejected == 1 &&
 	   strstr(log, "warning: event 4294967297: rejected: attribute ticket.nonce: 256 bytes"),
 	   "handler: a bad event is logged and counted (%.*s)",
 	   (int)strcspn(log, "\n"), log);
 
 	defaults(&s);
+	s.type = 7;
+	s.omit = KTLS_PH_A_EVENT_TICKET;
+	feed(&h, &s, log, sizeof(log));
+	ok(h.n.ignored == 1 &&
+	   strstr(log, "type 7 (unknown) is not handled by this version, ignored"),
+	   "handler: an unknown event type is logged and ignored");
+	ok(!phd_handler_next_reply(&h), "handler: and not answered");
+
+	/* a cert-request without its pha nest: rejected, declined anyway */
+	defaults(&s);
 	s.type = KTLS_PH_EVENT_TYPE_CERT_REQUEST;
 	s.omit = KTLS_PH_A_EVENT_TICKET;
-	feed(&st, &n, &s, log, sizeof(log));
-	ok(n.ignored == 1 &&
-	   strstr(log, "type 1 (cert-request) is not handled by this version, ignored"),
-	   "handler: a cert-request is logged and ignored");
+	feed(&h, &s, log, sizeof(log));
+	r = phd_handler_next_reply(&h);
+	ok(h.n.rejected == 2 && h.n.pha_errors == 1 &&
+	   strstr(log, "event 4294967297: rejected: attribute pha missing") &&
+	   strstr(log, "event 4294967297: cert-request: declining") &&
+	   r && r->decline && r->id == 0x100000001ULL && r->cookie == 77 &&
+	   !r->certificate && !phd_handler_next_reply(&h),
+	   "handler: a malformed cert-request is declined (%.*s)",
+	   (int)strcspn(log, "\n"), log);
+	phd_reply_free(r);
 
 	defaults(&s);
 	s.received_ms = now - 7201 * 1000ULL;
-	feed(&st, &n, &s, log, sizeof(log));
-	ok(n.skipped == 1 && strstr(log, "has expired: not stored"),
+	feed(&h, &s, log, sizeof(log));
+	ok(h.n.skipped == 1 && strstr(log, "has expired: not stored"),
 	   "handler: an expired ticket is not stored");
 	defaults(&s);
 	s.lifetime = 0;
-	feed(&st, &n, &s, log, sizeof(log));
-	ok(n.skipped == 2, "handler: lifetime 0 is not stored");
+	feed(&h, &s, log, sizeof(log));
+	ok(h.n.skipped == 2, "handler: lifetime 0 is not stored");
 
 	/* and it goes on: the next good one is stored and is the freshest */
 	defaults(&s);
 	s.received_ms = now;
 	s.ticket_len = 33;
-	feed(&st, &n, &s, log, sizeof(log));
-	ok(n.events == 6 && n.stored == 2 && n.store_errors == 0,
+	feed(&h, &s, log, sizeof(log));
+	ok(h.n.events == 7 && h.n.stored == 2 && h.n.store_errors == 0,
 	   "handler: continues after bad events (events %llu stored %llu)",
-	   (unsigned long long)n.events, (unsigned long long)n.stored);
+	   (unsigned long long)h.n.events, (unsigned long long)h.n.stored);
 	ok(!phd_store_lookup(&st, "example.com", &p, now, &got) &&
 	   got.t.ticket_len == 33 && got.t.psk[0] == 0x33,
 	   "handler: the stored ticket is found by server name");
 	phd_stored_ticket_clear(&got);
 
+	phd_handler_fini(&h);
 	phd_store_close(&st);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
-	if (system(cmd))
-		ok(0, "cleanup");
+}
+
+/* ------------------------------------------------------------------ */
+/* post-handshake authentication */
+
+static size_t put_msg(uint8_t *p, uint8_t type, const uint8_t *body,
+		      size_t len)
+{
+	p[0] = type;
+	p[1] = len >> 16;
+	p[2] = len >> 8;
+	p[3] = len;
+	if (body)
+		memcpy(p + 4, body, len);
+	else
+		memset(p + 4, type, len);
+	return 4 + len;
+}
+
+/* A CertificateRequest with @ctx, offering @sa (none: no extension). */
+static size_t make_request(uint8_t *m, const uint8_t *c, size_t clen,
+			   const uint16_t *sa, size_t nsa)
+{
+	uint8_t b[256];
+	size_t off = 0, i, ext;
+
+	b[off++] = clen;
+	if (clen)
+		memcpy(b + off, c, clen);
+	off += clen;
+	ext = off;
+	off += 2;
+	if (nsa) {
+		b[off++] = 0;
+		b[off++] = 13;	/* signature_algorithms */
+		b[off++] = 0;
+		b[off++] = 2 + 2 * nsa;
+		b[off++] = 0;
+		b[off++] = 2 * nsa;
+		for (i = 0; i < nsa; i++) {
+			b[off++] = sa[i] >> 8;
+			b[off++] = sa[i];
+		}
+	}
+	b[ext] = 0;
+	b[ext + 1] = off - ext - 2;
+	return put_msg(m, 13, b, off);
+}
+
+static const uint16_t sa_default[] = { 0x0804, 0x0403, 0x0807 };
+
+static void make_pha_messages(void)
+{
+	static const struct { uint8_t type; size_t len; } msgs[] = {
+		{ 1, 200 }, { 2, 90 }, { 8, 10 }, { 11, 400 }, { 15, 72 },
+		{ 20, 32 }, { 20, 32 },
+	};
+	size_t i;
+
+	hs_len = 0;
+	for (i = 0; i < ARRAY_SIZE(msgs); i++)
+		hs_len += put_msg(hs + hs_len, msgs[i].type, NULL, msgs[i].len);
+	RAND_bytes(ctx, sizeof(ctx));
+	req_len = make_request(req, ctx, sizeof(ctx), sa_default,
+			       ARRAY_SIZE(sa_default));
+}
+
+/* A cert-request (client) or client-cert (server) event. */
+static void defaults_pha(struct spec *s, uint32_t type)
+{
+	defaults(s);
+	s->type = type;
+	s->role = type == KTLS_PH_EVENT_TYPE_CERT_REQUEST ?
+		  KTLS_PH_ROLE_CLIENT : KTLS_PH_ROLE_SERVER;
+	s->omit = KTLS_PH_A_EVENT_TICKET;
+	s->pha = 1;
+	s->transcript = hs;
+	s->transcript_len = hs_len;
+	s->request = req;
+	s->request_len = req_len;
+}
+
+/* The client's answer to req (phd_pha_answer(), test_cert.h's key). */
+static uint8_t *cc_cert, *cc_cv;
+static size_t cc_cert_len, cc_cv_len;
+/* [pha] of a client (test_cert.h) and of a server trusting test_cert.h */
+static struct phd_pha_config client_pc, server_pc;
+static struct phd_pha *client_pha, *server_pha, *empty_pha;
+
+static void client_cert_spec(struct spec *s)
+{
+	defaults_pha(s, KTLS_PH_EVENT_TYPE_CLIENT_CERT);
+	s->cert = cc_cert;
+	s->cert_len = cc_cert_len;
+	s->cv = cc_cv;
+	s->cv_len = cc_cv_len;
+}
+
+static void write_file(const char *name, const char *text, char *path,
+		       size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/%s", top, name);
+	f = fopen(path, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f)) {
+		fprintf(stderr, "writing %s failed\n", path);
+		exit(2);
+	}
+}
+
+static void setup_pha(void)
+{
+	struct phd_pha_answer_in in = { 0 };
+	struct phd_pha_config none = { 0 };
+	struct phd_pha_answer ans;
+	char err[512];
+
+	make_pha_messages();
+	write_file("cert.pem", test_cert, client_pc.certificate,
+		   sizeof(client_pc.certificate));
+	write_file("key.pem", test_key, client_pc.key, sizeof(client_pc.key));
+	snprintf(server_pc.ca_file, sizeof(server_pc.ca_file), "%s",
+		 client_pc.certificate);
+	client_pha = phd_pha_new(&client_pc, err, sizeof(err));
+	server_pha = phd_pha_new(&server_pc, err, sizeof(err));
+	empty_pha = phd_pha_new(&none, err, sizeof(err));
+	if (!client_pha || !server_pha || !empty_pha) {
+		fprintf(stderr, "phd_pha_new: %s\n", err);
+		exit(2);
+	}
+	memcpy(hs + hs_len, req, req_len);
+	in.transcript = hs;
+	in.transcript_len = hs_len + req_len;
+	in.hash = PHD_PHA_SHA256;
+	in.context = ctx;
+	in.context_len = sizeof(ctx);
+	in.sigalgs = sa_default;
+	in.n_sigalgs = ARRAY_SIZE(sa_default);
+	if (phd_pha_answer(client_pha, &client_pc, &in, &ans, err,
+			   sizeof(err)) || ans.declined) {
+		fprintf(stderr, "phd_pha_answer: %s %s\n", err, ans.reason);
+		exit(2);
+	}
+	cc_cert = ans.certificate;
+	cc_cert_len = ans.certificate_len;
+	cc_cv = ans.certificate_verify;
+	cc_cv_len = ans.certificate_verify_len;
+	/* the synthetic main handshake stays as it was */
+	memset(hs + hs_len, 0, req_len);
+}
+
+static void expect_pha_rejected(const struct spec *s, const char *want)
+{
+	struct phd_event ev;
+	char err[256];
+	int ret = parse(s, &ev, err, sizeof(err));
+
+	ok(ret == -EINVAL && strstr(err, want) && ev.type == s->type &&
+	   (s->omit == KTLS_PH_A_EVENT_COOKIE || (ev.have_cookie &&
+						   ev.cookie == 77)),
+	   "pha: rejected: %s (%s)", want, err);
+	phd_event_clear(&ev);
+}
+
+static void test_decode_pha(void)
+{
+	static const uint8_t bad_req[] = { 1, 0, 0, 1, 0 };
+	const uint32_t cr = KTLS_PH_EVENT_TYPE_CERT_REQUEST;
+	uint8_t longer[1024];
+	const uint32_t cc = KTLS_PH_EVENT_TYPE_CLIENT_CERT;
+	struct phd_event ev;
+	struct spec s;
+	char err[256], want[80];
+	size_t i;
+	int ret;
+
+	defaults_pha(&s, cr);
+	ret = parse(&s, &ev, err, sizeof(err));
+	ok(!ret && ev.type == cr && ev.role == KTLS_PH_ROLE_CLIENT &&
+	   ev.have_cookie && ev.cookie == 77 && ev.id == 0x100000001ULL,
+	   "pha: cert-request decoded (%s)", err);
+	ok(ev.pha.transcript_len == hs_len && ev.pha.request_len == req_len &&
+	   !memcmp(ev.pha.buf, hs, hs_len) &&
+	   !memcmp(ev.pha.buf + hs_len, req, req_len) &&
+	   !ev.pha.certificate && !ev.pha.certificate_verify,
+	   "pha: transcript || request in one buffer");
+	ok(ev.st.t.cipher_suite == 0x1301 && ev.st.peer.family == AF_INET &&
+	   ev.st.peer.port == 443 &&
+	   !strcmp(ev.st.t.server_name, "example.com"),
+	   "pha: suite, peer and server name");
+	ok(!strcmp(phd_event_type_name(ev.type), "cert-request") &&
+	   !strcmp(phd_event_type_name(cc), "client-cert"),
+	   "pha: type names");
+	phd_event_clear(&ev);
+
+	client_cert_spec(&s);
+	ret = parse(&s, &ev, err, sizeof(err));
+	ok(!ret && ev.type == cc && ev.role == KTLS_PH_ROLE_SERVER &&
+	   ev.pha.certificate_len == cc_cert_len &&
+	   !memcmp(ev.pha.certificate, cc_cert, cc_cert_len) &&
+	   ev.pha.certificate_verify_len == cc_cv_len &&
+	   !memcmp(ev.pha.certificate_verify, cc_cv, cc_cv_len),
+	   "pha: client-cert decoded (%s)", err);
+	phd_event_clear(&ev);
+
+	client_cert_spec(&s);
+	s.cv = NULL;
+	s.no_peer = 1;
+	s.extra = 1;
+	s.sni = NULL;
+	ret = parse(&s, &ev, err, sizeof(err));
+	ok(!ret && !ev.pha.certificate_verify && ev.st.peer.family == 0 &&
+	   !ev.st.t.server_name[0],
+	   "pha: client-cert without certificate-verify, peer, server name; unknown attributes ignored (%s)",
+	   err);
+	phd_event_clear(&ev);
+
+	/* every required attribute missing */
+	{
+		static const struct { int attr; const char *name; } req_ev[] = {
+			{ KTLS_PH_A_EVENT_COOKIE, "cookie" },
+			{ KTLS_PH_A_EVENT_ROLE, "role" },
+			{ KTLS_PH_A_EVENT_CIPHER_SUITE, "cipher-suite" },
+			{ KTLS_PH_A_EVENT_PHA, "pha" },
+		};
+
+		for (i = 0; i < ARRAY_SIZE(req_ev); i++) {
+			defaults_pha(&s, i % 2 ? cc : cr);
+			if (s.type == cc)
+				client_cert_spec(&s);
+			s.omit = req_ev[i].attr;
+			snprintf(want, sizeof(want), "attribute %s missing",
+				 req_ev[i].name);
+			expect_pha_rejected(&s, want);
+		}
+	}
+	defaults_pha(&s, cr);
+	s.transcript = NULL;
+	expect_pha_rejected(&s, "attribute pha.transcript missing");
+	client_cert_spec(&s);
+	s.request = NULL;
+	expect_pha_rejected(&s, "attribute pha.request missing");
+	client_cert_spec(&s);
+	s.cert = NULL;
+	expect_pha_rejected(&s, "attribute pha.certificate missing");
+	defaults_pha(&s, cr);
+	s.omit = KTLS_PH_A_EVENT_PEER_PORT;
+	expect_pha_rejected(&s,
+			    "family, peer-addr and peer-port go together: peer-port missing");
+
+	/* roles */
+	defaults_pha(&s, cr);
+	s.role = KTLS_PH_ROLE_SERVER;
+	expect_pha_rejected(&s,
+			    "a cert-request for a socket of role 1 (server): only client sockets");
+	client_cert_spec(&s);
+	s.role = KTLS_PH_ROLE_CLIENT;
+	expect_pha_rejected(&s,
+			    "a client-cert for a socket of role 0 (client): only server sockets");
+	client_cert_spec(&s);
+	s.role = 9;
+	expect_pha_rejected(&s, "role 9 (unknown)");
+
+	/* the messages */
+	defaults_pha(&s, cr);
+	s.transcript_len = hs_len - 1;
+	expect_pha_rejected(&s,
+			    "attribute pha.transcript: truncated handshake message at offset");
+	defaults_pha(&s, cr);
+	s.transcript_len = hs_len - 72;
+	expect_pha_rejected(&s,
+			    "attribute pha.transcript: the last message is of type 15, not a Finished");
+	defaults_pha(&s, cr);
+	s.transcript_len = 3;
+	expect_pha_rejected(&s, "attribute pha.transcript: 3 bytes, expected 4 to 65535");
+	defaults_pha(&s, cr);
+	s.request = bad_req;
+	s.request_len = sizeof(bad_req);
+	expect_pha_rejected(&s,
+			    "attribute pha.request: handshake message type 1, expected 13 (CertificateRequest)");
+	defaults_pha(&s, cr);
+	s.request_len = req_len - 1;
+	snprintf(want, sizeof(want),
+		 "attribute pha.request: %zu bytes for a CertificateRequest of %zu bytes",
+		 req_len - 1, req_len);
+	expect_pha_rejected(&s, want);
+	client_cert_spec(&s);
+	s.cert = req;
+	s.cert_len = req_len;
+	expect_pha_rejected(&s,
+			    "attribute pha.certificate: handshake message type 13, expected 11 (Certificate)");
+	client_cert_spec(&s);
+	s.cv = cc_cert;
+	s.cv_len = cc_cert_len;
+	expect_pha_rejected(&s,
+			    "attribute pha.certificate-verify: handshake message type 11, expected 15 (CertificateVerify)");
+	client_cert_spec(&s);
+	memcpy(longer, cc_cv, cc_cv_len);
+	longer[cc_cv_len] = 0;
+	s.cv = longer;
+	s.cv_len = cc_cv_len + 1;
+	expect_pha_rejected(&s, "attribute pha.certificate-verify: ");
+	defaults_pha(&s, cr);
+	s.cert = cc_cert;
+	s.cert_len = cc_cert_len;
+	expect_pha_rejected(&s, "attribute pha.certificate in a cert-request event");
+	defaults_pha(&s, cr);
+	s.cv = cc_cv;
+	s.cv_len = cc_cv_len;
+	expect_pha_rejected(&s, "attribute pha.certificate-verify in a cert-request event");
+	defaults_pha(&s, cr);
+	s.no_pha_nest = 1;
+	expect_pha_rejected(&s, "attribute pha: malformed nest");
+	defaults_pha(&s, cr);
+	s.suite = 0x1305;
+	expect_pha_rejected(&s, "unknown cipher suite 0x1305");
+}
+
+/* Decode @s and decide the answer. */
+static void decide_ev(const struct spec *s, const struct phd_pha *p,
+		      const struct phd_pha_config *pc, struct phd_reply *r,
+		      struct phd_decision *d)
+{
+	struct phd_event ev;
+	char err[256];
+
+	if (parse(s, &ev, err, sizeof(err))) {
+		fprintf(stderr, "the event does not decode: %s\n", err);
+		exit(2);
+	}
+	phd_pha_decide(p, pc, &ev, r, d);
+	phd_event_clear(&ev);
+}
+
+/* Decide the client-cert event carrying @r's answer. */
+static void verify_answer(const struct phd_reply *a, uint16_t suite,
+			  const struct phd_pha *p,
+			  const struct phd_pha_config *pc, struct phd_reply *r,
+			  struct phd_decision *d)
+{
+	struct spec s;
+
+	client_cert_spec(&s);
+	s.suite = suite;
+	s.cert = a->certificate;
+	s.cert_len = a->certificate_len;
+	s.cv = a->certificate_verify;
+	s.cv_len = a->certificate_verify_len;
+	decide_ev(&s, p, pc, r, d);
+}
+
+static int rule(struct phd_pha_config *pc, int allow, const char *v)
+{
+	struct phd_pha_rule *r = &pc->rules[pc->nrules++];
+
+	r->allow = allow;
+	return phd_pha_rule_parse(r, v, NULL, 0);
+}
+
+static void test_decide_cert_request(void)
+{
+	static const uint16_t ed_only[] = { 0x0807 };
+	struct phd_pha_config pc;
+	struct phd_decision d, d2;
+	struct phd_reply r, r2;
+	uint8_t other[256];
+	struct spec s;
+
+	defaults_pha(&s, KTLS_PH_EVENT_TYPE_CERT_REQUEST);
+	decide_ev(&s, client_pha, &client_pc, &r, &d);
+	ok(d.outcome == PHD_OUT_ANSWERED && !r.decline && r.certificate &&
+	   r.certificate_verify && r.id == 0x100000001ULL && r.cookie == 77 &&
+	   r.type == KTLS_PH_EVENT_TYPE_CERT_REQUEST,
+	   "decide: cert-request answered (%s)", d.reason);
+	ok(d.scheme == 0x0403 && d.context_len == 32 &&
+	   !strcmp(d.peer, "192.0.2.1:443 server name example.com"),
+	   "decide: the first offered scheme the P-256 key fits, context, peer (%s)",
+	   d.peer);
+	ok(r.certificate_len == cc_cert_len &&
+	   !memcmp(r.certificate, cc_cert, cc_cert_len),
+	   "decide: the Certificate is phd_pha_answer()'s over transcript || request");
+	verify_answer(&r, 0x1301, server_pha, &server_pc, &r2, &d2);
+	ok(d2.outcome == PHD_OUT_VERIFIED &&
+	   r2.verdict == KTLS_PH_PHA_VERDICT_OK && r2.alert == 0 &&
+	   !strcmp(d2.subject, "CN=test") && d2.scheme == 0x0403,
+	   "decide: and its CertificateVerify verifies as a client-cert (%s %s)",
+	   phd_verdict_uapi_name(r2.verdict), d2.reason);
+	phd_reply_clear(&r2);
+	verify_answer(&r, 0x1302, server_pha, &server_pc, &r2, &d2);
+	ok(r2.verdict == KTLS_PH_PHA_VERDICT_DECRYPT_ERROR && r2.alert == 51,
+	   "decide: checked with SHA-384 it does not (%s)", d2.reason);
+	phd_reply_clear(&r2);
+	phd_reply_clear(&r);
+
+	/* SHA-384 both ways */
+	s.suite = 0x1302;
+	decide_ev(&s, client_pha, &client_pc, &r, &d);
+	verify_answer(&r, 0x1302, server_pha, &server_pc, &r2, &d2);
+	ok(d.outcome == PHD_OUT_ANSWERED &&
+	   r2.verdict == KTLS_PH_PHA_VERDICT_OK,
+	   "decide: TLS_AES_256_GCM_SHA384: answered and verified (%s)",
+	   d2.reason);
+	phd_reply_clear(&r2);
+	phd_reply_clear(&r);
+
+	/* declines */
+	pc = client_pc;
+	pc.decline = 1;
+	defaults_pha(&s, KTLS_PH_EVENT_TYPE_CERT_REQUEST);
+	decide_ev(&s, client_pha, &pc, &r, &d);
+	ok(d.outcome == PHD_OUT_DECLINED && r.decline && !r.certificate &&
+	   !r.certificate_verify &&
+	   strstr(d.reason, "decline = yes and no allow_peer rule matches"),
+	   "decide: decline = yes declines (%s)", d.reason);
+	phd_reply_clear(&r);
+	rule(&pc, 1, "EXAMPLE.com:443");
+	decide_ev(&s, client_pha, &pc, &r, &d);
+	ok(d.outcome == PHD_OUT_ANSWERED,
+	   "decide: allow_peer by server name answers");
+	phd_reply_clear(&r);
+
+	pc = client_pc;
+	rule(&pc, 0, "192.0.2.1");
+	decide_ev(&s, client_pha, &pc, &r, &d);
+	ok(d.outcome == PHD_OUT_DECLINED && r.decline &&
+	   strstr(d.reason, "decline_peer rule 1 (192.0.2.1) matches"),
+	   "decide: decline_peer by address (%s)", d.reason);
+	phd_reply_clear(&r);
+	s.addr_len = 16;
+	s.family = AF_INET6;
+	s.v4mapped = 1;
+	decide_ev(&s, client_pha, &pc, &r, &d);
+	ok(d.outcome == PHD_OUT_DECLINED,
+	   "decide: a v4-mapped IPv6 peer matches the IPv4 rule (%s)",
+	   d.peer);
+	phd_reply_clear(&r);
+	s.no_peer = 1;
+	s.sni = NULL;
+	decide_ev(&s, client_pha, &pc, &r, &d);
+	ok(d.outcome == PHD_OUT_ANSWERED &&
+	   !strcmp(d.peer, "unknown address"),
+	   "decide: no peer address: the address rule does not match");
+	phd_reply_clear(&r);
+	pc = client_pc;
+	rule(&pc, 0, "[2001:db8::1]:443");
+	defaults_pha(&s, KTLS_PH_EVENT_TYPE_CERT_REQUEST);
+	s.addr_len = 16;
+	s.family = AF_INET6;
+	decide_ev(&s, client_pha, &pc, &r, &d);
+	ok(d.outcome == PHD_OUT_DECLINED,
+	   "decide: decline_peer by IPv6 address and port (%s)", d.reason);
+	phd_reply_clear(&r);
+
+	defaults_pha(&s, KTLS_PH_EVENT_TYPE_CERT_REQUEST);
+	decide_ev(&s, empty_pha, &server_pc, &r, &d);
+	ok(d.outcome == PHD_OUT_DECLINED && r.decline &&
+	   strstr(d.reason, "no [pha] certificate and key configured"),
+	   "decide: no certificate configured: declined (%s)", d.reason);
+	phd_reply_clear(&r);
+	decide_ev(&s, NULL, &server_pc, &r, &d);
+	ok(d.outcome == PHD_OUT_DECLINED && r.decline,
+	   "decide: no [pha] at all: declined");
+	phd_reply_clear(&r);
+
+	s.request = other;
+	s.request_len = make_request(other, ctx, 32, ed_only, 1);
+	decide_ev(&s, client_pha, &client_pc, &r, &d);
+	ok(d.outcome == PHD_OUT_DECLINED && r.decline &&
+	   strstr(d.reason, "none of the 1 offered signature schemes fits the EC key"),
+	   "decide: no offered scheme fits the key: declined (%s)", d.reason);
+	phd_reply_clear(&r);
+
+	s.request_len = make_request(other, ctx, 32, NULL, 0);
+	decide_ev(&s, client_pha, &client_pc, &r, &d);
+	ok(d.outcome == PHD_OUT_ERROR && r.decline &&
+	   strstr(d.reason, "the CertificateRequest does not parse: ") &&
+	   strstr(d.reason, "CertificateRequest without signature_algorithms"),
+	   "decide: a request that does not parse: declined as an error (%s)",
+	   d.reason);
+	phd_reply_clear(&r);
+
+	s.request_len = make_request(other, NULL, 0, sa_default, 3);
+	decide_ev(&s, client_pha, &client_pc, &r, &d);
+	ok(d.outcome == PHD_OUT_ANSWERED && d.context_len == 0 &&
+	   r.certificate[4] == 0,
+	   "decide: an empty context is echoed");
+	phd_reply_clear(&r);
+}
+
+static void test_decide_client_cert(void)
+{
+	uint8_t bad[2048], empty[64];
+	struct phd_pha_config pc;
+	struct phd_decision d;
+	struct phd_reply r;
+	struct spec s;
+	size_t n;
+
+	client_cert_spec(&s);
+	decide_ev(&s, server_pha, &server_pc, &r, &d);
+	ok(d.outcome == PHD_OUT_VERIFIED &&
+	   r.verdict == KTLS_PH_PHA_VERDICT_OK && r.alert == 0 &&
+	   r.type == KTLS_PH_EVENT_TYPE_CLIENT_CERT && !r.decline &&
+	   !r.certificate && !strcmp(d.subject, "CN=test"),
+	   "decide: client-cert verified: ok, subject %s", d.subject);
+	phd_reply_clear(&r);
+
+	memcpy(bad, cc_cv, cc_cv_len);
+	bad[cc_cv_len - 1] ^= 1;
+	s.cv = bad;
+	decide_ev(&s, server_pha, &server_pc, &r, &d);
+	ok(d.outcome == PHD_OUT_REFUSED &&
+	   r.verdict == KTLS_PH_PHA_VERDICT_DECRYPT_ERROR && r.alert == 51 &&
+	   strstr(d.reason, "does not verify"),
+	   "decide: a bad signature: decrypt-error, alert 51 (%s)", d.reason);
+	phd_reply_clear(&r);
+
+	client_cert_spec(&s);
+	decide_ev(&s, empty_pha, &server_pc, &r, &d);
+	ok(d.outcome == PHD_OUT_REFUSED &&
+	   r.verdict == KTLS_PH_PHA_VERDICT_BAD_CERTIFICATE && r.alert == 42,
+	   "decide: no trust anchor: bad-certificate, alert 42 (%s)", d.reason);
+	phd_reply_clear(&r);
+	decide_ev(&s, NULL, &server_pc, &r, &d);
+	ok(r.verdict == KTLS_PH_PHA_VERDICT_BAD_CERTIFICATE && r.alert == 42,
+	   "decide: no [pha] at all: bad-certificate");
+	phd_reply_clear(&r);
+
+	s.cv = NULL;
+	decide_ev(&s, server_pha, &server_pc, &r, &d);
+	ok(r.verdict == KTLS_PH_PHA_VERDICT_UNEXPECTED_MESSAGE &&
+	   r.alert == 10,
+	   "decide: a certificate without CertificateVerify: unexpected-message, alert 10");
+	phd_reply_clear(&r);
+
+	client_cert_spec(&s);
+	memcpy(bad, cc_cert, cc_cert_len);
+	bad[5] ^= 1;	/* the context's first byte */
+	s.cert = bad;
+	decide_ev(&s, server_pha, &server_pc, &r, &d);
+	ok(r.verdict == KTLS_PH_PHA_VERDICT_ILLEGAL_PARAMETER &&
+	   r.alert == 47,
+	   "decide: another context: illegal-parameter, alert 47 (%s)",
+	   d.reason);
+	phd_reply_clear(&r);
+
+	client_cert_spec(&s);
+	n = put_msg(bad, 15, (const uint8_t *)"\x04\x03\x00\x09\x01", 5);
+	s.cv = bad;
+	s.cv_len = n;
+	decide_ev(&s, server_pha, &server_pc, &r, &d);
+	ok(r.verdict == KTLS_PH_PHA_VERDICT_DECODE_ERROR && r.alert == 50,
+	   "decide: a truncated CertificateVerify: decode-error, alert 50 (%s)",
+	   d.reason);
+	phd_reply_clear(&r);
+
+	/* the client declined: empty Certificate with our context */
+	empty[0] = 32;
+	memcpy(empty + 1, ctx, 32);
+	memset(empty + 33, 0, 3);
+	client_cert_spec(&s);
+	s.cert = bad;
+	s.cert_len = put_msg(bad, 11, empty, 36);
+	s.cv = NULL;
+	decide_ev(&s, server_pha, &server_pc, &r, &d);
+	ok(d.outcome == PHD_OUT_NO_CERT &&
+	   r.verdict == KTLS_PH_PHA_VERDICT_NO_CERTIFICATE && r.alert == 0,
+	   "decide: empty Certificate: no-certificate, no alert (%s)",
+	   d.reason);
+	phd_reply_clear(&r);
+	pc = server_pc;
+	pc.require_certificate = 1;
+	decide_ev(&s, server_pha, &pc, &r, &d);
+	ok(d.outcome == PHD_OUT_NO_CERT &&
+	   r.verdict == KTLS_PH_PHA_VERDICT_CERTIFICATE_REQUIRED &&
+	   r.alert == 116,
+	   "decide: empty Certificate with require_certificate: certificate-required, alert 116");
+	phd_reply_clear(&r);
+
+	client_cert_spec(&s);
+	s.request = bad;
+	s.request_len = make_request(bad, ctx, 32, NULL, 0);
+	decide_ev(&s, server_pha, &server_pc, &r, &d);
+	ok(d.outcome == PHD_OUT_ERROR &&
+	   r.verdict == KTLS_PH_PHA_VERDICT_ERROR && r.alert == 0 &&
+	   strstr(d.reason, "our CertificateRequest does not parse"),
+	   "decide: our request does not parse: verdict error, alert 0 (%s)",
+	   d.reason);
+	phd_reply_clear(&r);
+
+	/* the mapping to the UAPI */
+	ok(phd_verdict_uapi(PHD_PHA_OK, 0) == KTLS_PH_PHA_VERDICT_OK &&
+	   phd_verdict_uapi(PHD_PHA_NO_CERTIFICATE, 0) ==
+	   KTLS_PH_PHA_VERDICT_NO_CERTIFICATE &&
+	   phd_verdict_uapi(PHD_PHA_NO_CERTIFICATE, 116) ==
+	   KTLS_PH_PHA_VERDICT_CERTIFICATE_REQUIRED &&
+	   phd_verdict_uapi(PHD_PHA_BAD_CERTIFICATE, 42) ==
+	   KTLS_PH_PHA_VERDICT_BAD_CERTIFICATE &&
+	   phd_verdict_uapi(PHD_PHA_UNSUPPORTED_CERTIFICATE, 43) ==
+	   KTLS_PH_PHA_VERDICT_UNSUPPORTED_CERTIFICATE &&
+	   phd_verdict_uapi(PHD_PHA_DECRYPT_ERROR, 51) ==
+	   KTLS_PH_PHA_VERDICT_DECRYPT_ERROR &&
+	   phd_verdict_uapi(PHD_PHA_ILLEGAL_PARAMETER, 47) ==
+	   KTLS_PH_PHA_VERDICT_ILLEGAL_PARAMETER &&
+	   phd_verdict_uapi(PHD_PHA_DECODE_ERROR, 50) ==
+	   KTLS_PH_PHA_VERDICT_DECODE_ERROR &&
+	   phd_verdict_uapi(PHD_PHA_UNEXPECTED_MESSAGE, 10) ==
+	   KTLS_PH_PHA_VERDICT_UNEXPECTED_MESSAGE &&
+	   phd_verdict_uapi((enum phd_pha_verdict)99, 0) ==
+	   KTLS_PH_PHA_VERDICT_ERROR,
+	   "decide: every verdict maps to the UAPI's");
+	ok(!strcmp(phd_verdict_uapi_name(KTLS_PH_PHA_VERDICT_CERTIFICATE_REQUIRED),
+		   "certificate-required") &&
+	   !strcmp(phd_verdict_uapi_name(99), "unknown"),
+	   "decide: verdict names");
+}
+
+/* Parse an event-reply message back. */
+static void test_reply_msg(void)
+{
+	struct nlattr *tb[KTLS_PH_A_EVENT_MAX + 1], *pt[KTLS_PH_A_PHA_MAX + 1];
+	struct phd_reply r = { 0 };
+	struct nl_msg *m;
+	struct genlmsghdr *g;
+	char err[256];
+	int ret;
+
+	r.id = 0x100000001ULL;
+	r.cookie = 77;
+	r.type = KTLS_PH_EVENT_TYPE_CERT_REQUEST;
+	r.certificate = cc_cert;
+	r.certificate_len = cc_cert_len;
+	r.certificate_verify = cc_cv;
+	r.certificate_verify_len = cc_cv_len;
+	ret = phd_nl_reply_msg(FAMILY_ID, &r, &m, err, sizeof(err));
+	ok(!ret, "reply: certificate message built (%s)", ret ? err : "");
+	if (ret)
+		return;
+	g = nlmsg_data(nlmsg_hdr(m));
+	ok(nlmsg_hdr(m)->nlmsg_type == FAMILY_ID &&
+	   g->cmd == KTLS_PH_CMD_EVENT_REPLY &&
+	   !genlmsg_parse(nlmsg_hdr(m), 0, tb, KTLS_PH_A_EVENT_MAX, NULL) &&
+	   tb[KTLS_PH_A_EVENT_ID] && nla_len(tb[KTLS_PH_A_EVENT_ID]) == 8 &&
+	   nla_get_u64(tb[KTLS_PH_A_EVENT_ID]) == 0x100000001ULL &&
+	   tb[KTLS_PH_A_EVENT_COOKIE] &&
+	   nla_get_u64(tb[KTLS_PH_A_EVENT_COOKIE]) == 77 &&
+	   tb[KTLS_PH_A_EVENT_PHA] &&
+	   !nla_parse_nested(pt, KTLS_PH_A_PHA_MAX, tb[KTLS_PH_A_EVENT_PHA],
+			     NULL) &&
+	   pt[KTLS_PH_A_PHA_CERTIFICATE] &&
+	   (size_t)nla_len(pt[KTLS_PH_A_PHA_CERTIFICATE]) == cc_cert_len &&
+	   !memcmp(nla_data(pt[KTLS_PH_A_PHA_CERTIFICATE]), cc_cert,
+		   cc_cert_len) &&
+	   pt[KTLS_PH_A_PHA_CERTIFICATE_VERIFY] &&
+	   (size_t)nla_len(pt[KTLS_PH_A_PHA_CERTIFICATE_VERIFY]) == cc_cv_len &&
+	   !pt[KTLS_PH_A_PHA_DECLINE] && !pt[KTLS_PH_A_PHA_VERDICT],
+	   "reply: event-reply, id and cookie (8 bytes), certificate and certificate-verify");
+	nlmsg_free(m);
+
+	r.decline = 1;
+	ret = phd_nl_reply_msg(FAMILY_ID, &r, &m, err, sizeof(err));
+	ok(!ret && !genlmsg_parse(nlmsg_hdr(m), 0, tb, KTLS_PH_A_EVENT_MAX,
+				  NULL) &&
+	   !nla_parse_nested(pt, KTLS_PH_A_PHA_MAX, tb[KTLS_PH_A_EVENT_PHA],
+			     NULL) &&
+	   pt[KTLS_PH_A_PHA_DECLINE] && !nla_len(pt[KTLS_PH_A_PHA_DECLINE]) &&
+	   !pt[KTLS_PH_A_PHA_CERTIFICATE],
+	   "reply: decline is the flag alone");
+	if (!ret)
+		nlmsg_free(m);
+
+	memset(&r, 0, sizeof(r));
+	r.id = 5;
+	r.cookie = 6;
+	r.type = KTLS_PH_EVENT_TYPE_CLIENT_CERT;
+	r.verdict = KTLS_PH_PHA_VERDICT_CERTIFICATE_REQUIRED;
+	r.alert = 116;
+	ret = phd_nl_reply_msg(FAMILY_ID, &r, &m, err, sizeof(err));
+	ok(!ret && !genlmsg_parse(nlmsg_hdr(m), 0, tb, KTLS_PH_A_EVENT_MAX,
+				  NULL) &&
+	   !nla_parse_nested(pt, KTLS_PH_A_PHA_MAX, tb[KTLS_PH_A_EVENT_PHA],
+			     NULL) &&
+	   pt[KTLS_PH_A_PHA_VERDICT] && nla_len(pt[KTLS_PH_A_PHA_VERDICT]) == 4 &&
+	   nla_get_u32(pt[KTLS_PH_A_PHA_VERDICT]) ==
+	   KTLS_PH_PHA_VERDICT_CERTIFICATE_REQUIRED &&
+	   pt[KTLS_PH_A_PHA_ALERT] && nla_len(pt[KTLS_PH_A_PHA_ALERT]) == 1 &&
+	   nla_get_u8(pt[KTLS_PH_A_PHA_ALERT]) == 116 &&
+	   !pt[KTLS_PH_A_PHA_DECLINE],
+	   "reply: verdict (u32) and alert (u8)");
+	if (!ret)
+		nlmsg_free(m);
+
+	memset(&r, 0, sizeof(r));
+	r.type = KTLS_PH_EVENT_TYPE_CERT_REQUEST;
+	r.certificate = malloc(65000);
+	r.certificate_len = 65000;
+	r.certificate_verify = malloc(600);
+	r.certificate_verify_len = 600;
+	ok(phd_reply_nest_len(&r) == 4 + 4 + 65000 + 4 + 600 &&
+	   phd_nl_reply_msg(FAMILY_ID, &r, &m, err, sizeof(err)) == -EMSGSIZE &&
+	   strstr(err, "the pha nest would be 65612 bytes, at most 65535 fit"),
+	   "reply: a nest over 65535 bytes is refused (%s)", err);
+	phd_reply_clear(&r);
+}
+
+/* What the handler logs (test_handler_pha()). */
+static const char *const want_log[] = {
+	"event 4294967297: cert-request from 192.0.2.1:443 server name example.com: answered with scheme ecdsa_secp256r1_sha256 (0x0403), context 32 bytes, Certificate ",
+	"event 4294967297: cert-request from 192.0.2.1:443 server name example.com: declined: [pha] decline = yes and no allow_peer rule matches; context 32 bytes, socket cookie 77",
+	"event 4294967297: client-cert from 192.0.2.1:443 server name example.com: verdict ok, subject CN=test, scheme ecdsa_secp256r1_sha256 (0x0403), context 32 bytes, socket cookie 77",
+	"client-cert from 192.0.2.1:443 server name example.com: verdict decrypt-error, alert 51, subject CN=test: CertificateVerify signature (ecdsa_secp256r1_sha256) does not verify",
+	"warning: event 4294967297: event-reply (verdict): No such file or directory: no such event: the kernel no longer awaits this answer",
+	"counters: events=5 stored=0 rejected=1 ignored=0 skipped=0 store_errors=0 answered=1 declined=1 verified=1 no_certificate=0 refused=1 pha_errors=0 reply_errors=1",
+};
+
+/* The handler with pha events: answers queued, logged, counted. */
+static void test_handler_pha(void)
+{
+	struct phd_pha_config pc = client_pc;
+	struct phd_handler h;
+	struct phd_reply *r;
+	struct spec s;
+	char log[4096];
+	uint8_t bad[2048];
+
+	phd_handler_init(&h, NULL, client_pha, &pc);
+	defaults_pha(&s, KTLS_PH_EVENT_TYPE_CERT_REQUEST);
+	feed(&h, &s, log, sizeof(log));
+	r = phd_handler_next_reply(&h);
+	ok(h.n.answered == 1 && r && r->certificate && !r->decline &&
+	   strstr(log, want_log[0]) &&
+	   strstr(log, ", socket cookie 77"),
+	   "handler: cert-request answered and logged (%.*s)",
+	   (int)strcspn(log, "\n"), log);
+	ok(!strstr(log, "PRIVATE") && !strstr(log, "BEGIN"),
+	   "handler: no key material in the log");
+	phd_reply_free(r);
+
+	pc.decline = 1;
+	feed(&h, &s, log, sizeof(log));
+	r = phd_handler_next_reply(&h);
+	ok(h.n.declined == 1 && r && r->decline &&
+	   strstr(log, want_log[1]),
+	   "handler: cert-request declined and logged (%.*s)",
+	   (int)strcspn(log, "\n"), log);
+	phd_reply_free(r);
+
+	/* a malformed one without cookie cannot be answered */
+	defaults_pha(&s, KTLS_PH_EVENT_TYPE_CERT_REQUEST);
+	s.omit = KTLS_PH_A_EVENT_COOKIE;
+	feed(&h, &s, log, sizeof(log));
+	ok(h.n.rejected == 1 && !phd_handler_next_reply(&h) &&
+	   strstr(log, "rejected: attribute cookie missing"),
+	   "handler: a cert-request without cookie: rejected, no answer");
+
+	/* server role */
+	h.pha = server_pha;
+	h.pc = &server_pc;
+	client_cert_spec(&s);
+	feed(&h, &s, log, sizeof(log));
+	r = phd_handler_next_reply(&h);
+	ok(h.n.verified == 1 && r && r->verdict == KTLS_PH_PHA_VERDICT_OK &&
+	   r->alert == 0 &&
+	   strstr(log, want_log[2]),
+	   "handler: client-cert verified and logged (%.*s)",
+	   (int)strcspn(log, "\n"), log);
+	phd_reply_free(r);
+
+	memcpy(bad, cc_cv, cc_cv_len);
+	bad[cc_cv_len - 1] ^= 1;
+	s.cv = bad;
+	feed(&h, &s, log, sizeof(log));
+	r = phd_handler_next_reply(&h);
+	ok(h.n.refused == 1 && r &&
+	   r->verdict == KTLS_PH_PHA_VERDICT_DECRYPT_ERROR && r->alert == 51 &&
+	   strstr(log, want_log[3]),
+	   "handler: client-cert refused and logged (%.*s)",
+	   (int)strcspn(log, "\n"), log);
+
+	/* the kernel's answer to the reply */
+	{
+		char path[64];
+		int fd, saved;
+		ssize_t got;
+
+		snprintf(path, sizeof(path), "%s/log", top);
+		fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+		fflush(stderr);
+		saved = dup(2);
+		dup2(fd, 2);
+		phd_handler_replied(&h, r, 0, "");
+		phd_handler_replied(&h, r, -ENOENT,
+				    "event-reply (verdict): No such file or directory: no such event");
+		phd_log_counters(&h.n);
+		fflush(stderr);
+		dup2(saved, 2);
+		close(saved);
+		got = pread(fd, log, sizeof(log) - 1, 0);
+		log[got > 0 ? got : 0] = '\0';
+		close(fd);
+		unlink(path);
+	}
+	ok(h.n.reply_errors == 1 &&
+	   strstr(log, want_log[4]),
+	   "handler: a reply the kernel no longer awaits is logged and counted");
+	ok(!!strstr(log, want_log[5]),
+	   "handler: the counters");
+	phd_reply_free(r);
+
+	/* a client-cert for a client socket: rejected, verdict error */
+	client_cert_spec(&s);
+	s.role = KTLS_PH_ROLE_CLIENT;
+	feed(&h, &s, log, sizeof(log));
+	r = phd_handler_next_reply(&h);
+	ok(h.n.rejected == 2 && h.n.pha_errors == 1 && r &&
+	   r->type == KTLS_PH_EVENT_TYPE_CLIENT_CERT &&
+	   r->verdict == KTLS_PH_PHA_VERDICT_ERROR && r->alert == 0 &&
+	   strstr(log, "client-cert: verdict error, alert 0"),
+	   "handler: a malformed client-cert gets verdict error (%.*s)",
+	   (int)strcspn(log, "\n"), log);
+	phd_reply_free(r);
+	phd_handler_fini(&h);
 }
 
 int main(void)
 {
+	char cmd[128];
+
 	phd_log_init("test_event", PHD_LOG_INFO);
+	if (!mkdtemp(top)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	setup_pha();
 	test_decode();
 	test_handler();
+	test_decode_pha();
+	test_decide_cert_request();
+	test_decide_client_cert();
+	test_reply_msg();
+	test_handler_pha();
+	phd_pha_free(client_pha);
+	phd_pha_free(server_pha);
+	phd_pha_free(empty_pha);
+	free(cc_cert);
+	free(cc_cv);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
+	if (system(cmd))
+		ok(0, "cleanup");
 	printf("1..%d\n", passed + failed);
 	return failed != 0;
 }
