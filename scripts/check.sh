@@ -145,6 +145,7 @@ step ktls-phd-normal tests/ktls-phd/run.sh normal
 for v in $variants; do
 	step "keyupdate-$v" tests/keyupdate/run.sh "$v"
 	step "tickets-$v" tests/tickets/run.sh "$v"
+	step "pha-$v" tests/pha/run.sh "$v"
 done
 
 echo "check: total time $(( $(date +%s) - t0 ))s; logs in out/check/"
