@@ -211,3 +211,46 @@ ku_end() {
 	rmmod tls
 	exit $fails
 }
+
+# nsv KEY: a counter of /proc/net/ktls_ph
+nsv() {
+	sed -n "s/^$1 *\([0-9]*\)$/\1/p" /proc/net/ktls_ph
+}
+
+# ns_snap: remember the namespace counters (ns_delta compares with them)
+ns_snap() {
+	cp /proc/net/ktls_ph /tmp/ns_before
+}
+
+# ns_delta KEY: how much KEY grew since ns_snap
+ns_delta() {
+	local b
+	b=$(sed -n "s/^$1 *\([0-9]*\)$/\1/p" /tmp/ns_before)
+	echo $(($(nsv "$1") - ${b:-0}))
+}
+
+# check_ns KEY=DELTA...: every namespace counter grew by exactly DELTA
+check_ns() {
+	local kv v
+	for kv in "$@"; do
+		v=$(ns_delta "${kv%%=*}")
+		[ "$v" = "${kv#*=}" ] ||
+			{ fail "/proc/net/ktls_ph: ${kv%%=*} grew by $v, expected ${kv#*=}"; return 1; }
+	done
+	return 0
+}
+
+# wait_ns KEY=DELTA...: up to 60 s for these counter deltas
+wait_ns() {
+	local i=0 kv ok
+	while [ $i -lt 300 ]; do
+		ok=1
+		for kv in "$@"; do
+			[ "$(ns_delta "${kv%%=*}")" = "${kv#*=}" ] || ok=0
+		done
+		[ $ok -eq 1 ] && return 0
+		sleep 0.2
+		i=$((i + 1))
+	done
+	check_ns "$@"
+}

@@ -181,6 +181,34 @@ static void decide_error(const struct phd_event *ev, struct phd_reply *r,
 		 why && why[0] ? ": " : "", why ? why : "");
 }
 
+/*
+ * The event's CertificateRequest into @req, its context length into @d,
+ * and the hash of the connection's cipher suite: the hash, or -1 after
+ * decide_error() (with @unparsed if the request does not parse).
+ */
+static int parse_request(const struct phd_event *ev, struct phd_reply *r,
+			 struct phd_decision *d, const char *unparsed,
+			 struct phd_pha_request *req)
+{
+	const struct phd_event_pha *e = &ev->pha;
+	char err[384];
+	int hash;
+
+	if (phd_pha_parse_request(e->buf + e->transcript_len, e->request_len,
+				  req, err, sizeof(err))) {
+		decide_error(ev, r, d, unparsed, err);
+		return -1;
+	}
+	d->context_len = req->context_len;
+	hash = phd_pha_hash_for_suite(ev->st.t.cipher_suite);
+	if (hash < 0) {
+		snprintf(err, sizeof(err), "0x%04x", ev->st.t.cipher_suite);
+		decide_error(ev, r, d, "no TLS 1.3 hash for cipher suite", err);
+		return -1;
+	}
+	return hash;
+}
+
 static void decide_cert_request(const struct phd_pha *p,
 				const struct phd_pha_config *pc,
 				const struct phd_event *ev,
@@ -193,19 +221,10 @@ static void decide_cert_request(const struct phd_pha *p,
 	char err[384], addr[INET6_ADDRSTRLEN];
 	int hash, ret;
 
-	if (phd_pha_parse_request(e->buf + e->transcript_len, e->request_len,
-				  &req, err, sizeof(err))) {
-		decide_error(ev, r, d, "the CertificateRequest does not parse",
-			     err);
+	hash = parse_request(ev, r, d, "the CertificateRequest does not parse",
+			     &req);
+	if (hash < 0)
 		return;
-	}
-	d->context_len = req.context_len;
-	hash = phd_pha_hash_for_suite(ev->st.t.cipher_suite);
-	if (hash < 0) {
-		snprintf(err, sizeof(err), "0x%04x", ev->st.t.cipher_suite);
-		decide_error(ev, r, d, "no TLS 1.3 hash for cipher suite", err);
-		return;
-	}
 	peer_addr_string(&ev->st.peer, addr, sizeof(addr));
 	in.transcript = e->buf;
 	in.transcript_len = e->transcript_len + e->request_len;
@@ -263,19 +282,10 @@ static void decide_client_cert(const struct phd_pha *p,
 	char err[384];
 	int hash, ret;
 
-	if (phd_pha_parse_request(e->buf + e->transcript_len, e->request_len,
-				  &req, err, sizeof(err))) {
-		decide_error(ev, r, d, "our CertificateRequest does not parse",
-			     err);
+	hash = parse_request(ev, r, d, "our CertificateRequest does not parse",
+			     &req);
+	if (hash < 0)
 		return;
-	}
-	d->context_len = req.context_len;
-	hash = phd_pha_hash_for_suite(ev->st.t.cipher_suite);
-	if (hash < 0) {
-		snprintf(err, sizeof(err), "0x%04x", ev->st.t.cipher_suite);
-		decide_error(ev, r, d, "no TLS 1.3 hash for cipher suite", err);
-		return;
-	}
 	in.transcript = e->buf;
 	in.transcript_len = e->transcript_len + e->request_len;
 	in.hash = (enum phd_pha_hash)hash;

@@ -31,6 +31,7 @@
 
 #include "hello.h"
 #include "fuzz_check.h"
+#include "fuzz_cursor.h"
 #include "fuzz_hello.h"
 
 FUZZ_TARGET(fuzz_hello_one_input);
@@ -58,41 +59,6 @@ static const uint8_t hrr_random[32] = {
 
 /* legacy_version and random */
 #define HELLO_FIXED	(2 + 32)
-
-/* A cursor over TLS presentation-language data */
-struct cursor {
-	const uint8_t *p;
-	size_t len, off;
-	bool bad;		/* a read ran past the end */
-};
-
-static uint32_t get_int(struct cursor *c, size_t n)
-{
-	uint32_t v = 0;
-
-	if (c->bad || c->len - c->off < n) {
-		c->bad = true;
-		return 0;
-	}
-	while (n--)
-		v = v << 8 | c->p[c->off++];
-	return v;
-}
-
-static size_t get_vec(struct cursor *c, size_t n, size_t *len)
-{
-	size_t off;
-
-	*len = get_int(c, n);
-	off = c->off;
-	if (c->bad || c->len - c->off < *len) {
-		c->bad = true;
-		*len = 0;
-		return off;
-	}
-	c->off += *len;
-	return off;
-}
 
 /* The second parser on a ClientHello body; *@no_ext: no extensions block */
 static int ref_has_pha(const uint8_t *body, size_t size, bool *no_ext)

@@ -30,6 +30,7 @@
 
 #include "../../module/nst.h"
 #include "fuzz_check.h"
+#include "fuzz_cursor.h"
 #include "fuzz_nst.h"
 
 FUZZ_TARGET(fuzz_nst_one_input);
@@ -46,43 +47,6 @@ const char * const fuzz_nst_event_names[FUZZ_NST_NR_EVENTS] = {
 	[FUZZ_NST_ERR_LIFETIME] = "error: lifetime over 7 days",
 	[FUZZ_NST_ERR_REPEAT] = "error: repeated extension",
 };
-
-/* A cursor over TLS presentation-language data */
-struct cursor {
-	const uint8_t *p;
-	size_t len, off;
-	bool bad;		/* a read ran past the end */
-};
-
-/* A big-endian integer of @n bytes */
-static uint32_t get_int(struct cursor *c, size_t n)
-{
-	uint32_t v = 0;
-
-	if (c->bad || c->len - c->off < n) {
-		c->bad = true;
-		return 0;
-	}
-	while (n--)
-		v = v << 8 | c->p[c->off++];
-	return v;
-}
-
-/* A vector with a @n-byte length: its offset, its length in *@len */
-static size_t get_vec(struct cursor *c, size_t n, size_t *len)
-{
-	size_t off;
-
-	*len = get_int(c, n);
-	off = c->off;
-	if (c->bad || c->len - c->off < *len) {
-		c->bad = true;
-		*len = 0;
-		return off;
-	}
-	c->off += *len;
-	return off;
-}
 
 /* What the second parser makes of a body */
 struct ref {

@@ -33,6 +33,7 @@
 
 #include "../../module/pha_msg.h"
 #include "fuzz_check.h"
+#include "fuzz_cursor.h"
 #include "fuzz_pha.h"
 
 FUZZ_TARGET(fuzz_pha_one_input);
@@ -62,41 +63,6 @@ const char * const fuzz_pha_event_names[FUZZ_PHA_NR_EVENTS] = {
 
 /* ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256, ed25519 */
 static const u8 offered[6] = { 0x04, 0x03, 0x08, 0x04, 0x08, 0x07 };
-
-/* A cursor over TLS presentation-language data */
-struct cursor {
-	const uint8_t *p;
-	size_t len, off;
-	bool bad;		/* a read ran past the end */
-};
-
-static uint32_t get_int(struct cursor *c, size_t n)
-{
-	uint32_t v = 0;
-
-	if (c->bad || c->len - c->off < n) {
-		c->bad = true;
-		return 0;
-	}
-	while (n--)
-		v = v << 8 | c->p[c->off++];
-	return v;
-}
-
-static size_t get_vec(struct cursor *c, size_t n, size_t *len)
-{
-	size_t off;
-
-	*len = get_int(c, n);
-	off = c->off;
-	if (c->bad || c->len - c->off < *len) {
-		c->bad = true;
-		*len = 0;
-		return off;
-	}
-	c->off += *len;
-	return off;
-}
 
 /* What the second parser makes of an extensions block */
 struct ref_ext {

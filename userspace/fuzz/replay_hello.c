@@ -51,20 +51,6 @@ static struct {
 } fields[MAX_FIELDS];
 static unsigned int nr_fields;
 
-static uint8_t *put16(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v;
-	return p + 2;
-}
-
-static uint8_t *put_random(uint8_t *p, size_t n)
-{
-	while (n--)
-		*p++ = rnd(256);
-	return p;
-}
-
 /* Note a length field of @n bytes at @p (in the body at @out) */
 static void note_field(const uint8_t *out, const uint8_t *p, unsigned int n)
 {
@@ -73,28 +59,6 @@ static void note_field(const uint8_t *out, const uint8_t *p, unsigned int n)
 		fields[nr_fields].n = n;
 		nr_fields++;
 	}
-}
-
-/* A length of some size class, up to @max */
-static uint32_t gen_len(uint32_t max)
-{
-	uint32_t len;
-
-	switch (rnd(8)) {
-	case 0:
-		len = 0;
-		break;
-	case 1:
-		len = max;
-		break;
-	case 2:
-		len = rnd(max + 1);
-		break;
-	default:
-		len = 1 + rnd(32);
-		break;
-	}
-	return len < max ? len : max;
 }
 
 /* A session id: empty, 32 bytes (what OpenSSL sends), or another size */
@@ -355,9 +319,7 @@ static size_t corrupt(uint8_t *out, size_t len)
 			len = off;
 		break;
 	case 4:		/* trailing bytes */
-		delta = 1 + rnd(4);
-		put_random(out + len, delta);
-		len += delta;
+		len = put_trailing(out, len);
 		break;
 	case 5:		/* a bit flipped */
 		out[rnd(len)] ^= 1 << rnd(8);
@@ -374,9 +336,7 @@ static size_t gen_input(uint8_t *out)
 	switch (rnd(16)) {
 	case 0:
 	case 1:
-		len = rnd(rnd(8) ? 64 : 512);
-		put_random(out, len);
-		return len;
+		return gen_random_input(out);
 	case 2:		/* the HelloRetryRequest random, then anything */
 		put16(out, rnd(0x10000));
 		memcpy(out + 2, hrr_random, 32);

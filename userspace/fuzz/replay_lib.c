@@ -26,6 +26,50 @@ uint32_t rnd32(void)
 	return (uint32_t)((rng * 0x2545f4914f6cdd1dULL) >> 32);
 }
 
+uint8_t *put_random(uint8_t *p, size_t n)
+{
+	while (n--)
+		*p++ = rnd(256);
+	return p;
+}
+
+uint32_t gen_len(uint32_t max)
+{
+	uint32_t len;
+
+	switch (rnd(8)) {
+	case 0:
+		len = 0;
+		break;
+	case 1:
+		len = max;
+		break;
+	case 2:
+		len = rnd(max + 1);
+		break;
+	default:
+		len = 1 + rnd(32);
+		break;
+	}
+	return len < max ? len : max;
+}
+
+size_t gen_random_input(uint8_t *out)
+{
+	size_t len = rnd(rnd(8) ? 64 : 512);
+
+	put_random(out, len);
+	return len;
+}
+
+size_t put_trailing(uint8_t *out, size_t len)
+{
+	size_t n = 1 + rnd(4);
+
+	put_random(out + len, n);
+	return len + n;
+}
+
 static void run(const uint8_t *data, size_t size)
 {
 	uint8_t *copy = malloc(size ? size : 1);

@@ -14,34 +14,12 @@
  * little, the body cut short or extended, a bit flipped. Prints what the
  * target saw. An invariant violation or a sanitizer report aborts the run.
  */
-#include <string.h>
-
 #include "../../module/nst.h"
 #include "fuzz_nst.h"
 #include "replay_lib.h"
 
 /* The fixed fields, the largest nonce and ticket, the largest block, slack */
 #define GEN_INPUT_MAX	(9 + 255 + 2 + 0xffff + 2 + 0xffff + 16)
-
-static uint8_t *put16(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v;
-	return p + 2;
-}
-
-static uint8_t *put32(uint8_t *p, uint32_t v)
-{
-	p = put16(p, v >> 16);
-	return put16(p, v);
-}
-
-static uint8_t *put_random(uint8_t *p, size_t n)
-{
-	while (n--)
-		*p++ = rnd(256);
-	return p;
-}
 
 static uint32_t gen_lifetime(void)
 {
@@ -52,28 +30,6 @@ static uint32_t gen_lifetime(void)
 	if (rnd(4))
 		return lifetimes[rnd(sizeof(lifetimes) / sizeof(uint32_t))];
 	return rnd(4) ? rnd(604801) : rnd32();
-}
-
-/* A length of some size class, up to @max */
-static uint32_t gen_len(uint32_t max)
-{
-	uint32_t len;
-
-	switch (rnd(8)) {
-	case 0:
-		len = 0;
-		break;
-	case 1:
-		len = max;
-		break;
-	case 2:
-		len = rnd(max + 1);
-		break;
-	default:
-		len = 1 + rnd(32);
-		break;
-	}
-	return len < max ? len : max;
 }
 
 /* An extension type: early_data, small, GREASE, any, or one seen before */
@@ -179,9 +135,7 @@ static size_t gen_nst(uint8_t *out)
 		len = rnd(len + 1);
 		break;
 	case 2:		/* trailing bytes */
-		delta = 1 + rnd(4);
-		put_random(out + len, delta);
-		len += delta;
+		len = put_trailing(out, len);
 		break;
 	case 3:		/* a bit flipped */
 		out[rnd(len)] ^= 1 << rnd(8);
@@ -192,14 +146,7 @@ static size_t gen_nst(uint8_t *out)
 
 static size_t gen_input(uint8_t *out)
 {
-	size_t len;
-
-	if (!rnd(4)) {
-		len = rnd(rnd(8) ? 64 : 512);
-		put_random(out, len);
-		return len;
-	}
-	return gen_nst(out);
+	return rnd(4) ? gen_nst(out) : gen_random_input(out);
 }
 
 int main(int argc, char **argv)

@@ -26,48 +26,6 @@
 /* The largest context, the largest block, slack */
 #define GEN_INPUT_MAX	(1 + 255 + 2 + 0xffff + 16)
 
-static uint8_t *put16(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v;
-	return p + 2;
-}
-
-static uint8_t *put_random(uint8_t *p, size_t n)
-{
-	while (n--)
-		*p++ = rnd(256);
-	return p;
-}
-
-static uint8_t *put24(uint8_t *p, uint32_t v)
-{
-	*p++ = v >> 16;
-	return put16(p, v);
-}
-
-/* A length of some size class, up to @max */
-static uint32_t gen_len(uint32_t max)
-{
-	uint32_t len;
-
-	switch (rnd(8)) {
-	case 0:
-		len = 0;
-		break;
-	case 1:
-		len = max;
-		break;
-	case 2:
-		len = rnd(max + 1);
-		break;
-	default:
-		len = 1 + rnd(32);
-		break;
-	}
-	return len < max ? len : max;
-}
-
 static const uint16_t schemes[] = {
 	0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0807, 0x0808,
 	0x0401, 0x0201, 0x0a0a,
@@ -263,9 +221,7 @@ static size_t corrupt(uint8_t *out, size_t len)
 		len = rnd(len + 1);
 		break;
 	case 2:		/* trailing bytes */
-		delta = 1 + rnd(4);
-		put_random(out + len, delta);
-		len += delta;
+		len = put_trailing(out, len);
 		break;
 	case 3:		/* a bit flipped */
 		out[rnd(len)] ^= 1 << rnd(8);
@@ -276,16 +232,12 @@ static size_t corrupt(uint8_t *out, size_t len)
 
 static size_t gen_input(uint8_t *out)
 {
-	size_t len;
-
 	switch (rnd(16)) {
 	case 0:
 	case 1:
 	case 2:
 	case 3:
-		len = rnd(rnd(8) ? 64 : 512);
-		put_random(out, len);
-		return len;
+		return gen_random_input(out);
 	case 4:
 	case 5:
 	case 6:
