@@ -17,7 +17,7 @@
 PART=pha-client
 . "$GUEST/guest-lib.sh"
 . "$PARTDIR/guest-pha-lib.sh"
-pha_pki || { echo "ku-pha-client: FAIL no test PKI"; ku_end; }
+pha_pki || { echo "ku-pha-client: FAIL no test PKI"; fails=1; ku_end; }
 set -- $SUITES
 suite1=$1
 TMO=/sys/module/ktls_ph/parameters/pha_timeout_ms
@@ -381,6 +381,30 @@ untrusted_case() {
 	pha_end "untrusted chain answered; s_server: verify error 20, certificate verify failed, unknown_ca; client: $(grep -v '^ktls-ph-client: \(handshake\|New\|resumption\|kTLS\|stats\)' "$d/cli_err" | tail -n 1); $(ns_pha)"
 }
 
+# wrongkey: the helper's key is not its certificate's (wrong.key, see
+# guest-pha-lib.sh): s_server accepts the chain, not the CertificateVerify,
+# and ends the connection with decrypt_error (51)
+wrongkey_case() {
+	pha_begin pha-client-wrongkey "$suite1"
+	phd_conf "$d/phd.conf" "certificate = $PP/wrong-chain.pem" "key = $PP/wrong.key"
+	start_phd_conf "$d/phd.conf" || { pha_end; return; }
+	ns_snap
+	conn_open 4469 "-num_tickets 0" --pha || { pha_end; return; }
+	request 1 && wait_ns PhaAnswered=1
+	wait_for "$d/srv_err" "tls_process_cert_verify:bad signature" ||
+		fail "s_server did not reject the CertificateVerify"
+	wait_exit $spid 60 || fail "s_server did not exit"
+	exec 3>&-
+	wait_exit $cpid 60 || fail "the client did not exit after the alert"
+	[ "$rc" != 0 ] || fail "the client exited 0 after decrypt_error"
+	exec 4>&-
+	grep -q "received TLS alert level 2 description 51" "$d/cli_err" ||
+		fail "the client did not report alert 51: $(tail -n 1 "$d/cli_err")"
+	check_ns PhaRequests=1 PhaAnswered=1 PhaDeclined=0
+	logged 1 "cert-request from .*: answered with scheme ecdsa_secp256r1_sha256 (0x0403)"
+	pha_end "key not the certificate's: s_server: bad signature, decrypt_error; client: $(grep -v '^ktls-ph-client: \(handshake\|New\|resumption\|kTLS\|stats\)' "$d/cli_err" | tail -n 1); $(ns_pha)"
+}
+
 # notoffered: without --pha the client does not offer post_handshake_auth:
 # s_server refuses to send a request
 notoffered_case() {
@@ -417,6 +441,7 @@ stream_case
 nohelper_case
 timeout_case
 untrusted_case
+wrongkey_case
 notoffered_case
 echo "  /proc/net/ktls_ph after pha-client:"
 grep -E "^(Pha|Alert|Helper|Events)" /proc/net/ktls_ph | tr -s ' ' | sed 's/^/  | /'

@@ -20,6 +20,12 @@
 #   srvonly.pem/.key     "CN=pha server-only,O=ktls_ph" (P-256), by inter,
 #                        extendedKeyUsage serverAuth only (not for clients)
 #   srvonly-chain.pem    srvonly.pem + inter.pem
+#   wrong.pem/.key       client.pem, and a key with client.pem's public key
+#                        but other.key's private scalar: OpenSSL loads it
+#                        (it compares only the public keys) and signs
+#                        CertificateVerifys no one can verify with the
+#                        certificate (the "wrong key" cases; GnuTLS checks
+#                        the key's parameters and refuses it)
 PP=/tmp/pha-pki
 
 # pki_leaf NAME CN ALG CA SERIAL [EXT]: a leaf NAME signed by CA, with the
@@ -56,6 +62,28 @@ pki_ca() {
 	fi
 }
 
+# pki_wrong_key: wrong.pem and wrong.key (see above). An SEC1 P-256 key
+# (DER) is 30 77 02 01 01 04 20, the 32-byte private scalar, then the
+# parameters and the public key: the scalar of other.key goes in.
+pki_wrong_key() {
+	cp $PP/client.pem $PP/wrong.pem &&
+	cat $PP/client.pem $PP/inter.pem > $PP/wrong-chain.pem &&
+	openssl ec -in $PP/client.key -outform DER -out $PP/c.der 2>> $PP/log &&
+	openssl ec -in $PP/other.key -outform DER -out $PP/o.der 2>> $PP/log &&
+	[ "$(head -c 7 $PP/c.der | od -An -tx1 | tr -d ' \n')" = 30770201010420 ] &&
+	[ "$(head -c 7 $PP/o.der | od -An -tx1 | tr -d ' \n')" = 30770201010420 ] &&
+	{
+		head -c 7 $PP/c.der
+		dd if=$PP/o.der bs=1 skip=7 count=32 2> /dev/null
+		tail -c +40 $PP/c.der
+	} > $PP/w.der &&
+	openssl ec -inform DER -in $PP/w.der -out $PP/wrong.key 2>> $PP/log &&
+	# the same public key as the certificate, and not a valid key pair
+	[ "$(openssl pkey -in $PP/wrong.key -pubout 2>> $PP/log)" = \
+	  "$(openssl x509 -in $PP/wrong.pem -noout -pubkey 2>> $PP/log)" ] &&
+	openssl ec -in $PP/wrong.key -check -noout 2>&1 | grep -q "EC Key Invalid"
+}
+
 # pha_pki: make the PKI above (once)
 pha_pki() {
 	[ -f $PP/done ] && return 0
@@ -75,6 +103,8 @@ pha_pki() {
 	cat $PP/client.pem $PP/inter.pem > $PP/client-chain.pem
 	cat $PP/ed.pem $PP/inter.pem > $PP/ed-chain.pem
 	cat $PP/srvonly.pem $PP/inter.pem > $PP/srvonly-chain.pem
+	pki_wrong_key ||
+		{ echo "pha: making the wrong key failed:"; cat $PP/log; return 1; }
 	openssl verify -CAfile $PP/root.pem -untrusted $PP/inter.pem \
 		$PP/client.pem $PP/ed.pem > $PP/verify 2>&1 ||
 		{ echo "pha: the test PKI does not verify:"; cat $PP/verify; return 1; }

@@ -9,7 +9,8 @@
 # lives. The clients are `openssl s_client -enable_pha` and `gnutls-cli
 # --post-handshake-auth`, each with a valid chain (leaf + intermediate), an
 # untrusted one, one whose leaf is for servers only, none, and none with
-# require_certificate; then ktls_ph on both ends, the refusals without
+# require_certificate; s_client with a key that is not the certificate's
+# (decrypt_error; gnutls-cli refuses to load such a key); then ktls_ph on both ends, the refusals without
 # post_handshake_auth and without a helper, and `ktls-ph pha-request`
 # from outside. Each case checks
 # the page (or the alert the client printed), the verdict and alert in the
@@ -20,7 +21,7 @@
 PART=pha-server
 . "$GUEST/guest-lib.sh"
 . "$PARTDIR/guest-pha-lib.sh"
-pha_pki || { echo "ku-pha-server: FAIL no test PKI"; ku_end; }
+pha_pki || { echo "ku-pha-server: FAIL no test PKI"; fails=1; ku_end; }
 set -- $SUITES
 suite1=$1
 
@@ -175,6 +176,27 @@ eku_case() {
 	srv_logged ": pha: verdict=unsupported-certificate alert=43 "
 	server_end failed pha_requests=1 pha_answered=0 pha_verdict=unsupported-certificate pha_alert=43
 	pha_end "serverAuth-only leaf: verdict unsupported-certificate, alert 43 received by $kind; $(ns_pha)"
+}
+
+# wrongkey: s_client signs its CertificateVerify with a key that is not its
+# certificate's (wrong.key, see guest-pha-lib.sh): the kernel accepts the
+# Finished, ktls-phd the chain but not the signature: decrypt_error (51)
+wrongkey_case() {
+	pha_begin pha-server-openssl-wrongkey "$suite1"
+	phd_server || { pha_end; return; }
+	start_server "$d" --ciphersuites "$suite" || { pha_end; return; }
+	ns_snap
+	client_run openssl wrong
+	wait_ns PhaRequests=1 PhaRejected=1 AlertDecryptError=1 PhaAnswered=0 \
+		PhaVerified=0 PhaDeclined=0
+	wait_exit $cpid 60 || fail "the client did not exit after the alert"
+	alert_seen openssl 51 || fail "the client did not report alert 51"
+	exec 4>&-
+	! grep -q "^pha: " "$d/cli_out" || fail "a page after the fatal alert"
+	logged_srv "client-cert from .*: verdict decrypt-error, alert 51"
+	srv_logged ": pha: verdict=decrypt-error alert=51 "
+	server_end failed pha_requests=1 pha_answered=0 pha_verdict=decrypt-error pha_alert=51
+	pha_end "key not the certificate's: verdict decrypt-error, alert 51 received by openssl; $(ns_pha)"
 }
 
 # nocert KIND: the client declines: verdict no-certificate, no alert, the
@@ -371,6 +393,7 @@ for k in openssl gnutls; do
 	nocert_case $k
 	required_case $k
 done
+wrongkey_case
 for s in $SUITES; do
 	both_case "$s"
 done
