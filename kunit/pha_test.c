@@ -774,8 +774,9 @@ static void ph_srv_rejected(struct kunit *test)
 		.alert = KTLS_PH_ALERT_BAD_CERTIFICATE,
 	};
 	struct ktls_ph_event *ev;
-	u8 cr[512], b[4];
+	u8 cr[512], b[4], alert;
 	int cr_len;
+	u32 v;
 	u64 n = ktls_ph_net_read(&init_net, KTLS_PH_NS_ALERT_BAD_CERTIFICATE);
 
 	ph_register(test);
@@ -786,7 +787,20 @@ static void ph_srv_rejected(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, ktls_ph_pha_reply(&init_net, PH_PORTID,
 						   ev->id, ev->cookie, &a,
 						   NULL));
+	/* the verdict shows only once the socket failed (the alert going) */
+	spin_lock_bh(&ph->pha.lock);
+	v = ktls_ph_pha_verdict_locked(ph, &alert);
+	spin_unlock_bh(&ph->pha.lock);
+	if (v == KTLS_PH_PHA_VERDICT_PENDING)
+		KUNIT_EXPECT_EQ(test, alert, 0);
+	else
+		KUNIT_EXPECT_NE(test, READ_ONCE(ph->fatal), 0);
 	flush_delayed_work(&ph->pha.work);
+	spin_lock_bh(&ph->pha.lock);
+	v = ktls_ph_pha_verdict_locked(ph, &alert);
+	spin_unlock_bh(&ph->pha.lock);
+	KUNIT_EXPECT_EQ(test, v, KTLS_PH_PHA_VERDICT_BAD_CERTIFICATE);
+	KUNIT_EXPECT_EQ(test, alert, KTLS_PH_ALERT_BAD_CERTIFICATE);
 	ph_expect_alert(test, &lb->c, KTLS_PH_ALERT_BAD_CERTIFICATE);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(ph->fatal), -EACCES);
 	KUNIT_EXPECT_EQ(test, ktls_ph_lb_recv(&lb->s, NULL, b, sizeof(b),

@@ -153,12 +153,15 @@ static int ktls_ph_nl_fill_pha(struct sk_buff *msg, struct ktls_ph_sock *ph,
 {
 	struct ktls_ph_pha *p = &ph->pha;
 	int err = 0;
+	u32 verdict;
+	u8 alert;
 
 	if (ph->role != KTLS_PH_ROLE_SERVER)
 		return 0;
 	spin_lock_bh(&p->lock);
-	if (nla_put_u32(msg, KTLS_PH_A_SOCK_PHA_VERDICT, p->verdict) ||
-	    nla_put_u8(msg, KTLS_PH_A_SOCK_PHA_ALERT, p->alert) ||
+	verdict = ktls_ph_pha_verdict_locked(ph, &alert);
+	if (nla_put_u32(msg, KTLS_PH_A_SOCK_PHA_VERDICT, verdict) ||
+	    nla_put_u8(msg, KTLS_PH_A_SOCK_PHA_ALERT, alert) ||
 	    (cert && p->peer_cert &&
 	     nla_put(msg, KTLS_PH_A_SOCK_PEER_CERT, p->peer_cert_len,
 		     p->peer_cert)))

@@ -55,8 +55,9 @@ enum ktls_ph_pha_srv_state {
  * @peer_cert_len: its length
  * @done: a pha-done notification is to be sent by @work
  * @act_alert: @work sends this fatal alert (0: none)
- * @act_verdict: the verdict @work publishes in @verdict once @act_alert is
- *	sent, so that whoever sees the verdict finds the alert sent
+ * @act_verdict: the verdict that goes with @act_alert: readers see it once
+ *	the socket failed (ktls_ph_pha_verdict_locked()), and @work then
+ *	stores it in @verdict
  *
  * @req, @cert and @cv are written by pha-request (before the request goes
  * out) and by the receive path (rx_lock), and read by the receive path;
@@ -128,6 +129,7 @@ bool ktls_ph_pha_rx_busy(struct ktls_ph_sock *ph);
 int ktls_ph_pha_rx_unexpected(struct ktls_ph_sock *ph);
 int ktls_ph_pha_request(struct ktls_ph_sock *ph,
 			struct netlink_ext_ack *extack);
+u32 ktls_ph_pha_verdict_locked(struct ktls_ph_sock *ph, u8 *alert);
 int ktls_ph_pha_reply(struct net *net, u32 portid, u64 id, u64 cookie,
 		      const struct ktls_ph_pha_answer *a,
 		      struct netlink_ext_ack *extack);

@@ -65,7 +65,7 @@ void ktls_ph_pha_srv_work(struct ktls_ph_sock *ph)
 		ktls_ph_sock_count(ph, KTLS_PH_SS_PHA_TIMEOUTS,
 				   KTLS_PH_NS_PHA_TIMEOUTS);
 	if (act) {
-		/* the alert first: the verdict's reader finds it sent */
+		/* the socket fails first: see ktls_ph_pha_verdict_locked() */
 		if (READ_ONCE(ph->attached))
 			ktls_ph_fatal(ph, act, -EACCES);
 		spin_lock_bh(&p->lock);
@@ -333,6 +333,7 @@ int ktls_ph_pha_request(struct ktls_ph_sock *ph,
 	p->peer_cert_len = 0;
 	p->verdict = KTLS_PH_PHA_VERDICT_PENDING;
 	p->alert = 0;
+	p->act_verdict = KTLS_PH_PHA_VERDICT_NONE;
 	WRITE_ONCE(p->srv_state, KTLS_PH_PHA_SRV_WAIT_CERT);
 	spin_unlock_bh(&p->lock);
 	kvfree_sensitive(old_req, old_req_len);
@@ -364,6 +365,37 @@ int ktls_ph_pha_request(struct ktls_ph_sock *ph,
 EXPORT_SYMBOL_IF_KUNIT(ktls_ph_pha_request);
 
 /**
+ * ktls_ph_pha_verdict_locked() - the verdict and alert a reader sees
+ * @ph: a server socket, pha.lock held
+ * @alert: receives the alert sent because of the verdict (0: none)
+ *
+ * A verdict that ends the connection shows as soon as the socket failed
+ * (ktls_ph_fatal() marks it before it sends the alert): not before, so
+ * that an application acting on the verdict cannot get a record out ahead
+ * of the alert (its sends fail from then on), and not later, so that an
+ * application whose read failed finds the verdict.
+ *
+ * Return: enum ktls_ph_pha_verdict
+ */
+u32 ktls_ph_pha_verdict_locked(struct ktls_ph_sock *ph, u8 *alert)
+{
+	struct ktls_ph_pha *p = &ph->pha;
+
+	lockdep_assert_held(&p->lock);
+	if (p->verdict == KTLS_PH_PHA_VERDICT_PENDING) {
+		if (p->act_verdict && READ_ONCE(ph->fatal)) {
+			*alert = p->alert;
+			return p->act_verdict;
+		}
+		*alert = 0;
+		return p->verdict;
+	}
+	*alert = p->alert;
+	return p->verdict;
+}
+EXPORT_SYMBOL_IF_KUNIT(ktls_ph_pha_verdict_locked);
+
+/**
  * ktls_ph_pha_reply_server() - store a helper's verdict
  * @ph: a server socket, pha.lock held
  * @ra: the answer
@@ -388,7 +420,7 @@ int ktls_ph_pha_reply_server(struct ktls_ph_sock *ph,
 		return -EINVAL;
 	}
 	WRITE_ONCE(p->srv_state, KTLS_PH_PHA_SRV_IDLE);
-	/* with an alert, @work publishes the verdict once it sent the alert */
+	/* with an alert, the verdict shows once the socket failed */
 	if (a->alert)
 		p->act_verdict = a->verdict;
 	else
