@@ -29,7 +29,8 @@ conn_open() {
 	mkfifo "$d/srv_in" "$d/cli_in"
 	# shellcheck disable=SC2086
 	openssl s_server -accept "$1" -naccept 1 -tls1_3 -ciphersuites "$suite" \
-		-cert $PKI/cert.pem -key $PKI/key.pem -CAfile $PP/root.pem \
+		-cert "${srv_cert:-$PKI/cert.pem}" -key "${srv_key:-$PKI/key.pem}" \
+		-CAfile $PP/root.pem \
 		-verify_return_error -trace -msgfile "$d/srv_trace" -ign_eof $2 \
 		< "$d/srv_in" > "$d/srv_out" 2> "$d/srv_err" &
 	spid=$!
@@ -381,6 +382,30 @@ untrusted_case() {
 	pha_end "untrusted chain answered; s_server: verify error 20, certificate verify failed, unknown_ca; client: $(grep -v '^ktls-ph-client: \(handshake\|New\|resumption\|kTLS\|stats\)' "$d/cli_err" | tail -n 1); $(ns_pha)"
 }
 
+# bigchain: s_server's certificate and the helper's chain are about 7 KiB
+# (big.pem): the attach carries a transcript over a page, the helper's
+# event-reply a Certificate over a page
+bigchain_case() {
+	local tl
+	pha_begin pha-client-bigchain "$suite1"
+	phd_conf "$d/phd.conf" "certificate = $PP/big-chain.pem" "key = $PP/big.key"
+	start_phd_conf "$d/phd.conf" || { pha_end; return; }
+	ns_snap
+	srv_cert=$PP/big.pem srv_key=$PP/big.key \
+		conn_open 4471 "-num_tickets 0" --pha || { pha_end; return; }
+	tl=$(sed -n 's/.*handshake transcript: \([0-9]*\) bytes$/\1/p' "$d/cli_err")
+	[ "${tl:-0}" -gt 4096 ] || fail "transcript of ${tl:-?} bytes, expected over a page"
+	request 1 && wait_ns PhaAnswered=1 &&
+		wait_for "$d/srv_err" "^depth=0 CN = pha big client" &&
+		srv_line "server line after the request" &&
+		cli_line "client line after the request"
+	conn_close
+	verified 1 "pha big client"
+	expect_rx accept
+	check_ns PhaRequests=1 PhaAnswered=1 PhaDeclined=0 PhaBadReplies=0
+	pha_end "s_server's and the helper's certificates about 7 KiB (transcript ${tl:-?} bytes): answered, verified; $(ns_pha)"
+}
+
 # wrongkey: the helper's key is not its certificate's (wrong.key, see
 # guest-pha-lib.sh): s_server accepts the chain, not the CertificateVerify,
 # and ends the connection with decrypt_error (51)
@@ -442,6 +467,7 @@ nohelper_case
 timeout_case
 untrusted_case
 wrongkey_case
+bigchain_case
 notoffered_case
 echo "  /proc/net/ktls_ph after pha-client:"
 grep -E "^(Pha|Alert|Helper|Events)" /proc/net/ktls_ph | tr -s ' ' | sed 's/^/  | /'

@@ -20,6 +20,12 @@
 #   srvonly.pem/.key     "CN=pha server-only,O=ktls_ph" (P-256), by inter,
 #                        extendedKeyUsage serverAuth only (not for clients)
 #   srvonly-chain.pem    srvonly.pem + inter.pem
+#   big.pem/.key         "CN=pha big client,O=ktls_ph" (P-256), by inter,
+#                        clientAuth and serverAuth, 160 subjectAltNames:
+#                        about 7 KiB, so that a transcript with it (as
+#                        s_server's certificate) and a Certificate with it
+#                        are over a page
+#   big-chain.pem        big.pem + inter.pem
 #   wrong.pem/.key       client.pem, and a key with client.pem's public key
 #                        but other.key's private scalar: OpenSSL loads it
 #                        (it compares only the public keys) and signs
@@ -84,6 +90,17 @@ pki_wrong_key() {
 	openssl ec -in $PP/wrong.key -check -noout 2>&1 | grep -q "EC Key Invalid"
 }
 
+# big_ext: the extensions of big.pem
+big_ext() {
+	local i=0 san="DNS:localhost"
+	while [ $i -lt 160 ]; do
+		san="$san,DNS:host-$i.a-rather-long-name.pha-test.example"
+		i=$((i + 1))
+	done
+	printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n'
+	printf 'extendedKeyUsage=clientAuth,serverAuth\nsubjectAltName=%s\n' "$san"
+}
+
 # pha_pki: make the PKI above (once)
 pha_pki() {
 	[ -f $PP/done ] && return 0
@@ -92,21 +109,24 @@ pha_pki() {
 	printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n' > $PP/ca.ext
 	printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n' > $PP/leaf.ext
 	printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' > $PP/srv.ext
+	big_ext > $PP/big.ext
 	pki_ca root "ktls_ph PHA test root" &&
 		pki_ca inter "ktls_ph PHA test intermediate" root &&
 		pki_ca other "ktls_ph PHA untrusted root" &&
 		pki_leaf client "pha client" ec inter 10 &&
 		pki_leaf ed "pha ed25519 client" ed25519 inter 11 &&
 		pki_leaf rogue "pha rogue client" ec other 12 &&
-		pki_leaf srvonly "pha server-only" ec inter 13 srv ||
+		pki_leaf srvonly "pha server-only" ec inter 13 srv &&
+		pki_leaf big "pha big client" ec inter 14 big ||
 		{ echo "pha: making the test PKI failed:"; cat $PP/log; return 1; }
 	cat $PP/client.pem $PP/inter.pem > $PP/client-chain.pem
 	cat $PP/ed.pem $PP/inter.pem > $PP/ed-chain.pem
 	cat $PP/srvonly.pem $PP/inter.pem > $PP/srvonly-chain.pem
+	cat $PP/big.pem $PP/inter.pem > $PP/big-chain.pem
 	pki_wrong_key ||
 		{ echo "pha: making the wrong key failed:"; cat $PP/log; return 1; }
 	openssl verify -CAfile $PP/root.pem -untrusted $PP/inter.pem \
-		$PP/client.pem $PP/ed.pem > $PP/verify 2>&1 ||
+		$PP/client.pem $PP/ed.pem $PP/big.pem > $PP/verify 2>&1 ||
 		{ echo "pha: the test PKI does not verify:"; cat $PP/verify; return 1; }
 	touch $PP/done
 }

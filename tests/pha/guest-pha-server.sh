@@ -106,12 +106,15 @@ phd_server() {
 	start_phd_conf "$d/phd.conf"
 }
 
-# valid KIND SUITE: a chain that verifies: verdict ok, page 200 with the
-# client's subject; the connection goes on (the page arrives under ktls_ph)
+# valid KIND SUITE [CERT CN]: a chain that verifies: verdict ok, page 200
+# with the client's subject; the connection goes on (the page arrives under
+# ktls_ph). With CERT (big: about 7 KiB, the client-cert event over a
+# page) the case is KIND-bigchain.
 valid_case() {
-	local kind=$1 cert=client cn="pha client"
+	local kind=$1 cert=client cn="pha client" name=valid
 	[ "$kind" = openssl ] || { cert=ed; cn="pha ed25519 client"; }
-	pha_begin "pha-server-$kind-valid" "$2"
+	[ -z "${3:-}" ] || { cert=$3; cn=$4; name=bigchain; }
+	pha_begin "pha-server-$kind-$name" "$2"
 	phd_server || { pha_end; return; }
 	start_server "$d" --ciphersuites "$suite" || { pha_end; return; }
 	ns_snap
@@ -394,6 +397,7 @@ for k in openssl gnutls; do
 	required_case $k
 done
 wrongkey_case
+valid_case openssl "$suite1" big "pha big client"
 for s in $SUITES; do
 	both_case "$s"
 done

@@ -17,7 +17,8 @@
 #                    certificate, no helper and timeout, an allow_peer
 #                    rule, an untrusted chain (unknown_ca from s_server),
 #                    a key that is not the certificate's (decrypt_error
-#                    from s_server),
+#                    from s_server), certificates of 7 KiB (a transcript
+#                    and an answer over a page),
 #                    the answer sent while the client streams data,
 #                    post_handshake_auth not offered (guest-pha-client.sh)
 #   ku-pha-server-*  ktls_ph on the server: the example server's GET /pha
@@ -25,7 +26,7 @@
 #                    --post-handshake-auth` with a valid chain (verdict ok),
 #                    an untrusted one (bad_certificate, alert 42), a key
 #                    that is not the certificate's (s_client only:
-#                    decrypt_error, alert 51), none
+#                    decrypt_error, alert 51), a 7 KiB chain, none
 #                    (no-certificate; certificate_required, alert 116, with
 #                    require_certificate), and the errors without
 #                    post_handshake_auth and without a helper; `ktls-ph

@@ -32,6 +32,8 @@
 
 /* A reply holds a ticket and its extensions, up to 64 KiB each. */
 #define PHD_NL_MSG_BUF	(256 * 1024)
+/* Room for any request the daemon sends: a whole pha nest and headers */
+#define PHD_NL_REQ_SIZE	(65536 + 4096)
 #define PHD_NL_RCVBUF	(1024 * 1024)
 /* How long a request waits for the kernel's answer. */
 #define PHD_NL_TIMEOUT_S 10
@@ -310,7 +312,12 @@ static struct nl_msg *new_msg(struct phd_nl *nl, uint8_t cmd)
 {
 	struct nl_msg *msg;
 
-	msg = nlmsg_alloc();
+	/*
+	 * Not nlmsg_alloc(): its default size, a page, does not hold an
+	 * event-reply with a long certificate chain (a pha nest is up to
+	 * 64 KiB).
+	 */
+	msg = nlmsg_alloc_size(PHD_NL_REQ_SIZE);
 	if (!msg)
 		return NULL;
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0, 0,

@@ -413,6 +413,12 @@ static int tls_setup(const struct opts *o, int fd)
 			r > 0 ? "given to ktls_ph (the server's tickets get PSKs)" :
 			"none (the server's tickets get no PSK)");
 
+	if (o->pha && !o->no_attach) {
+		r = ktlsph_ossl_transcript(ssl, NULL, 0, NULL);
+		if (r > 0)
+			fprintf(stderr,
+				PROG ": handshake transcript: %d bytes\n", r);
+	}
 	opt.rekey_bytes = o->rekey_bytes;
 	opt.rekey_records = o->rekey_records;
 	r = ktlsph_ossl_attach_ex(ssl, fd, KTLSPH_ROLE_CLIENT, &opt,

@@ -42,6 +42,9 @@
 #define SOL_NETLINK	270
 #endif
 
+/* A request: a transcript of up to KTLSPH_MAX_TRANSCRIPT, secrets, the rest */
+#define KTLSPH_NL_REQ_SIZE	(KTLSPH_MAX_TRANSCRIPT + 4096)
+
 static_assert(KTLSPH_MAX_SECRET == KTLS_PH_MAX_SECRET_LEN, "secret length");
 static_assert(KTLSPH_ROLE_CLIENT == KTLS_PH_ROLE_CLIENT, "role");
 static_assert(KTLSPH_ROLE_SERVER == KTLS_PH_ROLE_SERVER, "role");
@@ -484,7 +487,11 @@ static int ktlsph_request(uint8_t cmd, int dump,
 		goto out;
 	}
 
-	msg = nlmsg_alloc();
+	/*
+	 * Not nlmsg_alloc(): its default size, a page, does not hold an
+	 * attach with a real handshake's transcript (certificate chains).
+	 */
+	msg = nlmsg_alloc_size(KTLSPH_NL_REQ_SIZE);
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!msg || !cb) {
 		ret = fail(err, errlen, -ENOMEM, "out of memory");
