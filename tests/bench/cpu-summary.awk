@@ -7,12 +7,16 @@
 #   start|end SUITE tput ROUND MODE BYTES CPU_NS
 #   start|end SUITE rekey ROUND RUN ITERATIONS CPU_NS
 #   start|end SUITE hkdf ROUND KDF ITERATIONS CPU_NS
+#   start|end SUITE pha ROUND MODE AUTHENTICATIONS CPU_NS
 #
 # QEMU's CPU time counts only what the emulated CPU did, not the time the
 # host gave to other processes, so these figures hold up on a busy host.
 # Prints, per suite, throughput per CPU second and the per-round ratios
-# (their median, min and max), the receiver's CPU per KeyUpdate, and one
-# "cpu-table:" line for run.sh's summary.
+# (their median, min and max), the receiver's CPU per KeyUpdate, the CPU
+# per post-handshake authentication (ktls_ph with ktls-phd, also when
+# waiting with ktlsph_pha_wait(), and OpenSSL: the median over the rounds
+# of each round's mean), and "cpu-table:" and "cpu-table-pha:" lines for
+# run.sh's summary.
 
 function median(a, n,    s, i, j, t) {
 	for (i = 1; i <= n; i++)
@@ -124,5 +128,33 @@ END {
 		       f("%.1f", mph), f("%.1f", mus),
 		       f("%.3f", mph == "nan" ? "nan" : mph / mus),
 		       f("%.1f", mul), f("%.3f", mph == "nan" ? "nan" : mph / mul), "-"
+		delete pp; delete pw; delete po; delete pc
+		n = 0
+		for (r = 1; r <= rounds[s, "pha"]; r++) {
+			if (v[s, "pha", "ph", r] == "" || v[s, "pha", "ph-wait", r] == "" ||
+			    v[s, "pha", "ossl", r] == "")
+				continue
+			n++
+			pp[n] = v[s, "pha", "ph", r]
+			pw[n] = v[s, "pha", "ph-wait", r]
+			po[n] = v[s, "pha", "ossl", r]
+			pc[n] = v[s, "pha", "crypto", r]
+		}
+		mpp = mpw = mpo = mpc = "nan"
+		if (n) {
+			mpp = median(pp, n); mpw = median(pw, n); mpo = median(po, n)
+			printf "cpu: %s: CPU per post-handshake authentication, %d rounds\n", s, n
+			printf "cpu: pha ktls_ph (pha-done)          %8.1f us\n", mpp
+			printf "cpu: pha ktls_ph (ktlsph_pha_wait)   %8.1f us\n", mpw
+			printf "cpu: pha OpenSSL                     %8.1f us\n", mpo
+			printf "cpu: ratio pha ktls_ph/OpenSSL       %.3f\n", mpp / mpo
+			if (pc[1] != "") {
+				mpc = median(pc, n)
+				printf "cpu: pha signature and verifications alone %.1f us\n", mpc
+			}
+		}
+		printf "cpu-table-pha: %s %s %s %s %s %s - -\n", s,
+		       f("%.1f", mpp), f("%.1f", mpw), f("%.1f", mpo),
+		       f("%.3f", mpp == "nan" ? "nan" : mpp / mpo), f("%.1f", mpc)
 	}
 }

@@ -9,7 +9,11 @@
  *   rekey  the receiver's cost of one KeyUpdate: ktls_ph in the kernel vs
  *          the 6.14 way in userspace (recvmsg with a cmsg, HKDF in
  *          userspace, setsockopt TLS_RX)
- *   mem    kernel memory ktls_ph adds per attached socket (/proc/meminfo)
+ *   pha    the latency of one post-handshake client authentication:
+ *          ktls_ph on both ends with ktls-phd vs OpenSSL in userspace
+ *          (bench/pha.c)
+ *   mem    kernel memory ktls_ph adds per attached socket (/proc/meminfo),
+ *          plain and with pha-offered and a handshake transcript
  *
  * No handshake: both ends get made-up traffic secrets (client tx = server
  * rx and the other way round). Timings are printed, never judged; the data
@@ -47,6 +51,7 @@
 
 #include "ktlsph.h"
 #include "tls13kdf.h"
+#include "pha.h"
 
 #ifndef SOL_TLS
 #define SOL_TLS		282
@@ -76,7 +81,7 @@ static const char * const rekey_key[R_NUM] = {
 
 static struct {
 	const char *suite;
-	int tput, rekey, mem;
+	int tput, rekey, pha, mem;
 	unsigned int mib;	/* per direction and tput run */
 	unsigned int write;	/* tput write size */
 	unsigned int dirs;	/* 1: client to server only; 2: both */
@@ -86,38 +91,41 @@ static struct {
 	unsigned int updates;	/* KeyUpdates per rekey run */
 	unsigned int rekey_rounds;
 	unsigned int sockets;	/* connections of the mem test */
+	struct pha_opts pha_o;	/* the pha test; its transcript also mem's */
 	int marks;		/* print mark: lines for run.sh */
 } opt = {
 	.suite = "TLS_AES_128_GCM_SHA256",
-	.tput = 1, .rekey = 1, .mem = 1,
+	.tput = 1, .rekey = 1, .pha = 1, .mem = 1,
 	.mib = 16, .write = 16384, .dirs = 2, .rounds = 15,
 	.tput_modes = 7,
 	.rekey_bytes = 65536,
 	.updates = 2000, .rekey_rounds = 7,
 	.sockets = 200,
+	.pha_o = { .rounds = 7, .iters = 10, .transcript = 4096 },
 };
 
 /* the summary line's figures (NAN: not measured) */
 static struct {
 	double tput[T_NUM];
 	double ratio[3];	/* per-round medians, as tput_test() */
-	double ph_us, user_us, lean_us, mem_bytes;
+	double ph_us, user_us, lean_us, mem_bytes, mem_pha_bytes;
+	struct pha_res pha;
 } res = {
 	.tput = { NAN, NAN, NAN }, .ratio = { NAN, NAN, NAN },
 	.ph_us = NAN, .user_us = NAN,
-	.lean_us = NAN, .mem_bytes = NAN,
+	.lean_us = NAN, .mem_bytes = NAN, .mem_pha_bytes = NAN,
+	.pha = { NAN, NAN, NAN, NAN },
 };
 
-static const struct ktlsph_suite *suite;
-static uint8_t secret_c[KTLSPH_MAX_SECRET];	/* client's traffic secret */
-static uint8_t secret_s[KTLSPH_MAX_SECRET];	/* server's */
+const struct ktlsph_suite *suite;
+uint8_t secret_c[KTLSPH_MAX_SECRET];	/* client's traffic secret */
+uint8_t secret_s[KTLSPH_MAX_SECRET];	/* server's */
 static int lfd;
 static struct sockaddr_in laddr;
 static uint8_t pat[PAT_PERIOD + IO_MAX];
 
 /* Print the error (and strerror(@err) if not 0) and exit 1. */
-static void __attribute__((noreturn, format(printf, 2, 3)))
-die(int err, const char *fmt, ...)
+void die(int err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -217,7 +225,7 @@ static void clock_init(unsigned long long hz)
 	ns_per_tick = 1 / ghz;
 }
 
-static uint64_t now_ns(void)
+uint64_t now_ns(void)
 {
 	return ticks() * ns_per_tick;
 }
@@ -230,8 +238,7 @@ static uint64_t now_ns(void)
  * each measured interval includes about 5 ms of it, which cancels out in
  * ratios and differences.
  */
-static void __attribute__((format(printf, 2, 3)))
-host_mark(int end, const char *fmt, ...)
+void host_mark(int end, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -284,7 +291,7 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static double median(const double *v, unsigned int n)
+double median(const double *v, unsigned int n)
 {
 	double s[64];
 
@@ -328,11 +335,6 @@ static void listen_init(void)
 		die(errno, "listen on 127.0.0.1");
 }
 
-/* A loopback TCP connection: client end c, server end s. */
-struct conn {
-	int c, s;
-};
-
 static void set_buf(int fd, int opt_force, int opt_plain, int size)
 {
 	if (setsockopt(fd, SOL_SOCKET, opt_force, &size, sizeof(size)))
@@ -344,11 +346,26 @@ static void set_buf(int fd, int opt_force, int opt_plain, int size)
  * made-up secrets. @bufsz non-zero: fixed socket buffers (the rekey test
  * queues a whole batch of records before reading).
  */
-static void conn_open(struct conn *k, int bufsz)
+void conn_open(struct conn *k, int bufsz)
 {
 	char err[256];
-	int one = 1;
 	int ret;
+
+	tcp_open(k, bufsz);
+	ret = ktlsph_ktls_setup(k->c, suite->id, secret_c, secret_s,
+				suite->hash_len, 0, 0, err, sizeof(err));
+	if (!ret)
+		ret = ktlsph_ktls_setup(k->s, suite->id, secret_s, secret_c,
+					suite->hash_len, 0, 0, err,
+					sizeof(err));
+	if (ret)
+		die(0, "kTLS setup: %s", err);
+}
+
+/* The loopback connection of conn_open() without kTLS. */
+void tcp_open(struct conn *k, int bufsz)
+{
+	int one = 1;
 
 	k->c = socket(AF_INET, SOCK_STREAM, 0);
 	if (k->c < 0)
@@ -364,24 +381,20 @@ static void conn_open(struct conn *k, int bufsz)
 		set_buf(k->c, SO_SNDBUFFORCE, SO_SNDBUF, bufsz);
 		set_buf(k->s, SO_RCVBUFFORCE, SO_RCVBUF, bufsz);
 	}
-	ret = ktlsph_ktls_setup(k->c, suite->id, secret_c, secret_s,
-				suite->hash_len, 0, 0, err, sizeof(err));
-	if (!ret)
-		ret = ktlsph_ktls_setup(k->s, suite->id, secret_s, secret_c,
-					suite->hash_len, 0, 0, err,
-					sizeof(err));
-	if (ret)
-		die(0, "kTLS setup: %s", err);
 }
 
-static void conn_close(struct conn *k)
+void conn_close(struct conn *k)
 {
 	close(k->c);
 	close(k->s);
 }
 
-/* Attach ktls_ph to one end (@server: the server end). */
-static void ph_attach(struct conn *k, int server, uint64_t rekey_bytes)
+/*
+ * Attach ktls_ph to one end (@server: the server end); @tlen non-zero:
+ * with pha-offered and the transcript @t of @tlen bytes.
+ */
+void ph_attach_pha(struct conn *k, int server, uint64_t rekey_bytes,
+		   const uint8_t *t, size_t tlen)
 {
 	struct ktlsph_attach_args a = {
 		.role = server ? KTLSPH_ROLE_SERVER : KTLSPH_ROLE_CLIENT,
@@ -390,6 +403,9 @@ static void ph_attach(struct conn *k, int server, uint64_t rekey_bytes)
 		.rx_secret = server ? secret_c : secret_s,
 		.secret_len = suite->hash_len,
 		.rekey_bytes = rekey_bytes,
+		.pha_offered = !!tlen,
+		.transcript = tlen ? t : NULL,
+		.transcript_len = tlen,
 	};
 	char err[256];
 
@@ -397,7 +413,12 @@ static void ph_attach(struct conn *k, int server, uint64_t rekey_bytes)
 		die(0, "ktls_ph attach failed: %s", err);
 }
 
-static void get_stats(int fd, struct ktlsph_stats *st)
+static void ph_attach(struct conn *k, int server, uint64_t rekey_bytes)
+{
+	ph_attach_pha(k, server, rekey_bytes, NULL, 0);
+}
+
+void get_stats(int fd, struct ktlsph_stats *st)
 {
 	char err[256];
 
@@ -1059,7 +1080,12 @@ static int count_cb(const struct ktlsph_stats *st, void *arg)
 	return 0;
 }
 
-static void mem_test(void)
+/*
+ * One memory run: opt.sockets connections, ktls_ph attached to both ends
+ * (@tlen non-zero: with pha-offered and the transcript @t). Returns the
+ * Slab growth per attached socket in bytes.
+ */
+static double mem_run(const uint8_t *t, size_t tlen)
 {
 	struct meminfo a, b, c;
 	unsigned int i, n = opt.sockets, seen = 0;
@@ -1068,9 +1094,6 @@ static void mem_test(void)
 	char err[256];
 	int ret;
 
-	fprintf(stdout,
-		"bench: memory: %u loopback connections with kTLS, ktls_ph attached to both ends (%u sockets)\n",
-		n, 2 * n);
 	k = calloc(n, sizeof(*k));
 	if (!k)
 		die(0, "out of memory");
@@ -1081,8 +1104,8 @@ static void mem_test(void)
 	sleep(2);
 	meminfo_read(&a);
 	for (i = 0; i < n; i++) {
-		ph_attach(&k[i], 0, 0);
-		ph_attach(&k[i], 1, 0);
+		ph_attach_pha(&k[i], 0, 0, t, tlen);
+		ph_attach_pha(&k[i], 1, 0, t, tlen);
 	}
 	sleep(2);
 	meminfo_read(&b);
@@ -1097,14 +1120,30 @@ static void mem_test(void)
 	sleep(3);	/* RCU frees the state after close */
 	meminfo_read(&c);
 	fprintf(stdout,
-		"  Slab %ld -> %ld kB, SUnreclaim %ld -> %ld kB, MemFree %ld -> %ld kB; after closing all: Slab %ld kB\n",
-		a.slab, b.slab, a.sunreclaim, b.sunreclaim, a.memfree,
-		b.memfree, c.slab);
+		"  %s: Slab %ld -> %ld kB, SUnreclaim %ld -> %ld kB, MemFree %ld -> %ld kB; after closing all: Slab %ld kB\n",
+		tlen ? "pha-offered" : "plain", a.slab, b.slab, a.sunreclaim,
+		b.sunreclaim, a.memfree, b.memfree, c.slab);
 	fprintf(stdout,
-		"result: memory per attached socket: Slab %+.0f bytes (SUnreclaim %+.0f bytes)\n",
-		(b.slab - a.slab) * 1024.0 / socks,
+		"result: memory per attached socket%s: Slab %+.0f bytes (SUnreclaim %+.0f bytes)\n",
+		tlen ? ", pha-offered" : "", (b.slab - a.slab) * 1024.0 / socks,
 		(b.sunreclaim - a.sunreclaim) * 1024.0 / socks);
-	res.mem_bytes = (b.slab - a.slab) * 1024.0 / socks;
+	return (b.slab - a.slab) * 1024.0 / socks;
+}
+
+static void mem_test(void)
+{
+	uint8_t *t = pha_transcript(opt.pha_o.transcript);
+
+	fprintf(stdout,
+		"bench: memory: %u loopback connections with kTLS, ktls_ph attached to both ends (%u sockets); plain, then with pha-offered and a %zu-byte transcript\n",
+		opt.sockets, 2 * opt.sockets, opt.pha_o.transcript);
+	res.mem_bytes = mem_run(NULL, 0);
+	res.mem_pha_bytes = mem_run(t, opt.pha_o.transcript);
+	fprintf(stdout,
+		"result: memory per socket pha-offered/plain %.2f (%+.0f bytes)\n",
+		res.mem_pha_bytes / res.mem_bytes,
+		res.mem_pha_bytes - res.mem_bytes);
+	free(t);
 }
 
 /* One field of the summary line: "-" when not measured. */
@@ -1126,7 +1165,11 @@ static double ratio(double a, double b)
  * median throughputs (MiB/s), the medians of the per-round ratios
  * attached/plain, rekey/attached, rekey/plain,
  * the per-KeyUpdate costs (us) of ktls_ph and userspace and their ratio,
- * the same for lean userspace, bytes per socket.
+ * the same for lean userspace, bytes per socket. A second one for the
+ * post-handshake authentication: suite, the median latencies (us) of
+ * ktls_ph (pha-done, ktlsph_pha_wait()) and OpenSSL, the ratio
+ * ktls_ph/OpenSSL, the public-key work alone (us), bytes per socket with
+ * pha-offered and its ratio to plain attach.
  */
 static void summary(void)
 {
@@ -1143,6 +1186,15 @@ static void summary(void)
 	field(" %.1f", res.lean_us);
 	field(" %.3f", ratio(res.ph_us, res.lean_us));
 	field(" %.0f", res.mem_bytes);
+	printf("\n");
+	printf("table-pha: %s", suite->name);
+	field(" %.1f", res.pha.ph_us);
+	field(" %.1f", res.pha.wait_us);
+	field(" %.1f", res.pha.ossl_us);
+	field(" %.3f", ratio(res.pha.ph_us, res.pha.ossl_us));
+	field(" %.1f", res.pha.crypto_us);
+	field(" %.0f", res.mem_pha_bytes);
+	field(" %.2f", ratio(res.mem_pha_bytes, res.mem_bytes));
 	printf("\n");
 }
 
@@ -1173,10 +1225,12 @@ static unsigned long long num(const char *s, const char *name)
 static void print_usage(void)
 {
 	fprintf(stderr,
-		"usage: ktls-ph-bench [--suite NAME] [--tests tput,rekey,mem]\n"
+		"usage: ktls-ph-bench [--suite NAME] [--tests tput,rekey,pha,mem]\n"
 		"         [--mib N] [--write N] [--dirs 1|2] [--rounds N]\n"
 		"         [--tput-modes plain,attached,rekey]\n"
 		"         [--rekey-bytes N] [--updates N] [--rekey-rounds N]\n"
+		"         [--pha-pki DIR] [--pha-rounds N] [--pha-iters N]\n"
+		"         [--pha-transcript N] [--pha-helper-pid PID]\n"
 		"         [--sockets N] [--tsc-hz N] [--marks]\n"
 		"       ktls-ph-bench --print-tsc-hz\n");
 	exit(2);
@@ -1210,6 +1264,7 @@ int main(int argc, char **argv)
 		} else if (!strcmp(o, "--tests")) {
 			opt.tput = !!strstr(v, "tput");
 			opt.rekey = !!strstr(v, "rekey");
+			opt.pha = !!strstr(v, "pha");
 			opt.mem = !!strstr(v, "mem");
 		} else if (!strcmp(o, "--mib")) {
 			opt.mib = num(v, o);
@@ -1229,6 +1284,16 @@ int main(int argc, char **argv)
 			opt.updates = num(v, o);
 		} else if (!strcmp(o, "--rekey-rounds")) {
 			opt.rekey_rounds = num(v, o);
+		} else if (!strcmp(o, "--pha-pki")) {
+			opt.pha_o.pki = v;
+		} else if (!strcmp(o, "--pha-rounds")) {
+			opt.pha_o.rounds = num(v, o);
+		} else if (!strcmp(o, "--pha-iters")) {
+			opt.pha_o.iters = num(v, o);
+		} else if (!strcmp(o, "--pha-transcript")) {
+			opt.pha_o.transcript = num(v, o);
+		} else if (!strcmp(o, "--pha-helper-pid")) {
+			opt.pha_o.helper_pid = num(v, o);
 		} else if (!strcmp(o, "--sockets")) {
 			opt.sockets = num(v, o);
 		} else if (!strcmp(o, "--tsc-hz")) {
@@ -1258,6 +1323,8 @@ int main(int argc, char **argv)
 		tput_test();
 	if (opt.rekey)
 		rekey_test();
+	if (opt.pha)
+		pha_test(&opt.pha_o, &res.pha);
 	if (opt.mem)
 		mem_test();
 	/* closing detaches: nothing of ours may be left attached */
