@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/asn1t.h>
 #include <openssl/crypto.h>
@@ -41,7 +42,7 @@
  *	session_id		OCTET STRING
  *	master_key		OCTET STRING (TLS 1.3: the PSK)
  *	key_arg			[0] IMPLICIT, absent
- *	time			[1] EXPLICIT INTEGER (seconds)
+ *	time			[1] EXPLICIT INTEGER (seconds, see below)
  *	timeout			[2] EXPLICIT INTEGER (seconds)
  *	peer, session_id_context, verify_result [3], [4], [5]: absent
  *	tlsext_hostname		[6] EXPLICIT OCTET STRING
@@ -127,6 +128,7 @@ int ktlsph_ticket_to_ossl_session(const struct ktlsph_ticket *t,
 	const unsigned char *p;
 	unsigned char *der = NULL;
 	SSL_SESSION *sess;
+	int64_t now;
 	size_t id_len;
 	int len, ret;
 
@@ -150,7 +152,19 @@ int ktlsph_ticket_to_ossl_session(const struct ktlsph_ticket *t,
 	as.cipher = octets(&cipher, suite, sizeof(suite));
 	as.session_id = octets(&sid, id, id_len);
 	as.master_key = octets(&mkey, t->psk, t->psk_len);
+	/*
+	 * The client offers the ticket only if time(NULL) - time, its age in
+	 * seconds (unsigned), is not beyond the lifetime: a time later than
+	 * time(NULL) wraps to a huge age and the ticket is not offered. And
+	 * time() (the coarse clock) runs up to a clock tick behind
+	 * CLOCK_REALTIME, @received_ms's clock: a ticket received just after
+	 * a second began is in the next second for a few milliseconds (or
+	 * longer after the clock was set back). Never later than time(NULL).
+	 */
 	as.time = (int64_t)(t->received_ms / 1000);
+	now = (int64_t)time(NULL);
+	if (as.time > now)
+		as.time = now;
 	as.timeout = t->lifetime;
 	if (t->server_name[0])
 		as.hostname = octets(&host, t->server_name,

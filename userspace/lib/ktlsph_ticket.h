@@ -115,10 +115,12 @@ struct ktlsph_ticket {
  * An OpenSSL TLS 1.3 client session that resumes with ticket @t: protocol
  * TLS 1.3, @t's cipher suite (one kTLS supports), master key the PSK,
  * session id SHA-256 of the ticket (as OpenSSL's own client sets it), time
- * the receive time (seconds), timeout and ticket lifetime hint the ticket
- * lifetime, the ticket, its age_add and max_early_data, host name the
- * server name. Pass it to SSL_set_session() (the client then offers the
- * ticket if it is not older than its lifetime) and SSL_SESSION_free() it.
+ * the receive time (seconds; not later than time(NULL), the clock the client
+ * takes the ticket age from, which can be a little behind CLOCK_REALTIME),
+ * timeout and ticket lifetime hint the ticket lifetime, the ticket, its
+ * age_add and max_early_data, host name the server name. Pass it to
+ * SSL_set_session() (the client then offers the ticket if it is not older
+ * than its lifetime) and SSL_SESSION_free() it.
  * The peer certificate is not part of a ticket: SSL_get0_peer_certificate()
  * of a resumed connection is NULL and its verify result X509_V_OK.
  * Returns 0 with *@out set, -EINVAL (no suite kTLS supports, a PSK that is

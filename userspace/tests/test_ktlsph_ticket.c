@@ -14,9 +14,10 @@
  *     captured secret as the kernel does) turned into an SSL_SESSION with
  *     ktlsph_ticket_to_ossl_session() matches OpenSSL's own session for it
  *     and resumes (both sides report it), directly and through its PEM
- *     form; a wrong PSK, a damaged or expired ticket do not; `openssl
- *     s_client -sess_in` resumes from the PEM too. Against GnuTLS, which
- *     checks the obfuscated ticket age, a wrong age_add does not resume.
+ *     form, also when received later than time(NULL) says; a wrong PSK,
+ *     a damaged or expired ticket do not; `openssl s_client -sess_in`
+ *     resumes from the PEM too. Against GnuTLS, which checks the
+ *     obfuscated ticket age, a wrong age_add does not resume.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -688,6 +689,19 @@ static void test_session(const char *suite)
 	sess = NULL;
 	t.ticket[t.ticket_len - 1] ^= 1;
 
+	/*
+	 * received later than time(NULL) says (time() is the coarse clock,
+	 * a tick behind CLOCK_REALTIME; or the clock was set back): offered
+	 */
+	t.received_ms = now_ms() + 2000;
+	r = ktlsph_ticket_to_ossl_session(&t, &sess);
+	r = r ? -1 : resumes(plain, sctx, sess, &both);
+	ok(r == 1 && both,
+	   "%s: received in time()'s future: offered, resumes", suite);
+	SSL_SESSION_free(sess);
+	sess = NULL;
+	t.received_ms = now_ms();
+
 	/* older than its lifetime: the client does not offer it */
 	t.received_ms -= ((uint64_t)t.lifetime + 10) * 1000;
 	r = ktlsph_ticket_to_ossl_session(&t, &sess);
@@ -1062,7 +1076,7 @@ static void test_api(void)
 	t.ticket = tick;
 	t.ticket_len = sizeof(tick);
 	t.lifetime = 7200;
-	t.received_ms = now_ms();
+	t.received_ms = now_ms() - 10000;
 	good = t;
 
 	r = ktlsph_ticket_to_ossl_session(&t, &sess);
@@ -1070,6 +1084,15 @@ static void test_api(void)
 	   SSL_SESSION_get_time(sess) == (long)(t.received_ms / 1000),
 	   "api: a ticket without server name; time in seconds");
 	SSL_SESSION_free(sess);
+
+	/* OpenSSL's age is time(NULL) - time: never later than time() */
+	t.received_ms = ((uint64_t)time(NULL) + 100) * 1000;
+	r = ktlsph_ticket_to_ossl_session(&t, &sess);
+	ok(!r && sess && SSL_SESSION_get_time(sess) <= (long)time(NULL) &&
+	   SSL_SESSION_get_time(sess) >= (long)time(NULL) - 1,
+	   "api: a receive time later than time(NULL) becomes time(NULL)");
+	SSL_SESSION_free(sess);
+	t = good;
 
 	{
 		static const struct {
