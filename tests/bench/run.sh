@@ -175,8 +175,8 @@ pha_table() {
 	sed -n 's/^cpu-table: //p' "$out/cpu.log" | table
 	echo
 	echo "Post-handshake authentication, us per authentication: ktls_ph"
-	echo "(verdict seen through pha-done; through ktlsph_pha_wait(), which"
-	echo "polls in 25 ms steps), OpenSSL in userspace, ktls_ph/OpenSSL, the"
+	echo "(verdict seen through pha-done; through ktlsph_pha_wait(), woken"
+	echo "by pha-done too), OpenSSL in userspace, ktls_ph/OpenSSL, the"
 	echo "signature, chain check and verification alone (OpenSSL); Slab bytes"
 	echo "per socket attached with pha-offered and the transcript, and its"
 	echo "ratio to plain attach (CPU time: only the latencies)."

@@ -8,8 +8,9 @@
  *             client and checks the chain for the server. The server calls
  *             ktlsph_pha_request() and waits for the verdict ok, woken by
  *             the pha-done multicast (ph) or with ktlsph_pha_wait() (ph-wait,
- *             which polls in 25 ms steps); a client thread keeps reading,
- *             which makes the client's kernel take the CertificateRequest.
+ *             also woken by pha-done, with its own subscription and gets
+ *             per call); a client thread keeps reading, which makes the
+ *             client's kernel take the CertificateRequest.
  *   openssl   the same authentication by OpenSSL in userspace over plain
  *             TCP: SSL_verify_client_post_handshake(), SSL_do_handshake(),
  *             a 1-byte message each way (SSL_read() drives the exchange).

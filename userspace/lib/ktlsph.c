@@ -872,17 +872,107 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Poll step of ktlsph_pha_wait(): the helper's verdict comes by itself. */
+/*
+ * Safety poll of ktlsph_pha_wait() while subscribed to the pha-done
+ * notifications, in case one is lost; and its poll step without them.
+ */
+#define PHA_WAIT_SAFETY_MS	250
 #define PHA_WAIT_STEP_MS	25
+
+/*
+ * Join the family's "pha" multicast group (no permission needed), for one
+ * ktlsph_pha_wait() call. NULL: module without it, no netlink socket:
+ * poll instead.
+ */
+static struct nl_sock *pha_mcast_open(void)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int grp;
+
+	if (!sk)
+		return NULL;
+	if (genl_connect(sk) < 0)
+		goto fail;
+	grp = genl_ctrl_resolve_grp(sk, KTLS_PH_FAMILY_NAME,
+				    KTLS_PH_MCGRP_PHA);
+	if (grp < 0 || nl_socket_add_membership(sk, grp) < 0)
+		goto fail;
+	nl_socket_disable_seq_check(sk);
+	return sk;
+fail:
+	nl_socket_free(sk);
+	return NULL;
+}
+
+/*
+ * Drain the subscription without blocking. Returns 1 when a pha-done for
+ * @cookie (0: any) arrived or notifications were lost (ENOBUFS: the
+ * receive buffer overran) or cut short, 0 when only others arrived,
+ * -errno when the socket failed.
+ */
+static int pha_mcast_drain(struct nl_sock *sk, uint64_t cookie)
+{
+	union {
+		struct nlmsghdr h;
+		uint8_t b[4096];
+	} buf;
+	struct nlattr *tb[KTLS_PH_A_SOCK_MAX + 1];
+	int sfd = nl_socket_get_fd(sk);
+	struct sockaddr_nl from;
+	struct nlmsghdr *nlh;
+	socklen_t fromlen;
+	int ours = 0, len;
+	ssize_t n;
+
+	for (;;) {
+		fromlen = sizeof(from);
+		n = recvfrom(sfd, &buf, sizeof(buf), MSG_DONTWAIT,
+			     (struct sockaddr *)&from, &fromlen);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return ours;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == ENOBUFS) {
+			ours = 1;
+			continue;
+		}
+		if (n <= 0)
+			return n < 0 ? -errno : -EPIPE;
+		/* the kernel's only: ktls_ph's group is all we joined */
+		if (from.nl_pid)
+			continue;
+		len = (int)n;
+		for (nlh = &buf.h; nlmsg_ok(nlh, len);
+		     nlh = nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_type < NLMSG_MIN_TYPE ||
+			    !genlmsg_valid_hdr(nlh, 0) ||
+			    ((struct genlmsghdr *)nlmsg_data(nlh))->cmd !=
+			    KTLS_PH_CMD_PHA_DONE ||
+			    genlmsg_parse(nlh, 0, tb, KTLS_PH_A_SOCK_MAX, NULL))
+				continue;
+			if (!cookie || !tb[KTLS_PH_A_SOCK_COOKIE] ||
+			    get_uint(tb[KTLS_PH_A_SOCK_COOKIE]) == cookie)
+				ours = 1;
+		}
+		/* a message cut short (larger than the buffer) */
+		if (len > 0)
+			ours = 1;
+	}
+}
 
 int ktlsph_pha_wait(int fd, int timeout_ms, struct ktlsph_pha_result *res,
 		    char *err, size_t errlen)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct pollfd pfd[2] = {
+		{ .fd = fd, .events = POLLIN },
+		{ .fd = -1, .events = POLLIN },
+	};
+	struct nl_sock *mc;
 	int64_t deadline, left;
+	int ret, e, step, recheck = 1;
+	uint64_t cookie = 0;
 	uint8_t byte;
 	ssize_t n;
-	int ret, e;
 
 	if (!res)
 		return fail(err, errlen, -EINVAL, "no result buffer");
@@ -890,22 +980,58 @@ int ktlsph_pha_wait(int fd, int timeout_ms, struct ktlsph_pha_result *res,
 	if (timeout_ms < 0)
 		timeout_ms = 10000;
 	deadline = now_ms() + timeout_ms;
+	/*
+	 * Woken by the pha-done notification for the socket's cookie; the
+	 * get stays the source of truth. Subscribed before the first get,
+	 * so that no notification falls in between.
+	 */
+	step = PHA_WAIT_STEP_MS;
+	mc = pha_mcast_open();
+	if (mc) {
+		pfd[1].fd = nl_socket_get_fd(mc);
+		step = PHA_WAIT_SAFETY_MS;
+	}
 	for (;;) {
-		ret = ktlsph_pha_result(fd, res, err, errlen);
-		if (ret || res->verdict != KTLSPH_PHA_PENDING)
-			return ret;
+		if (recheck) {
+			ktlsph_pha_result_free(res);
+			ret = ktlsph_pha_result(fd, res, err, errlen);
+			if (ret || res->verdict != KTLSPH_PHA_PENDING)
+				goto out;
+			cookie = res->stats.cookie;
+		}
+		recheck = 1;
 		left = deadline - now_ms();
-		if (left <= 0)
-			return fail(err, errlen, -ETIMEDOUT,
-				    "no outcome within %d ms (still pending)",
-				    timeout_ms);
-		pfd.revents = 0;
-		ret = poll(&pfd, 1, left < PHA_WAIT_STEP_MS ? (int)left :
-			   PHA_WAIT_STEP_MS);
-		if (ret < 0 && errno != EINTR)
-			return fail(err, errlen, -errno, "poll: %s",
-				    strerror(errno));
+		if (left <= 0) {
+			ret = fail(err, errlen, -ETIMEDOUT,
+				   "no outcome within %d ms (still pending)",
+				   timeout_ms);
+			goto out;
+		}
+		pfd[0].revents = 0;
+		pfd[1].revents = 0;
+		ret = poll(pfd, 2, left < step ? (int)left : step);
+		if (ret < 0 && errno != EINTR) {
+			ret = fail(err, errlen, -errno, "poll: %s",
+				   strerror(errno));
+			goto out;
+		}
 		if (ret <= 0)
+			continue;
+		if (pfd[1].revents) {
+			ret = pha_mcast_drain(mc, cookie);
+			if (ret < 0) {
+				/* the subscription failed: poll instead */
+				nl_socket_free(mc);
+				mc = NULL;
+				pfd[1].fd = -1;
+				step = PHA_WAIT_STEP_MS;
+			} else if (!ret && !pfd[0].revents) {
+				/* only other sockets' outcomes: no get */
+				recheck = 0;
+				continue;
+			}
+		}
+		if (!pfd[0].revents)
 			continue;
 		/*
 		 * ktls_ph acts on the handshake records at the head of the
@@ -919,24 +1045,29 @@ int ktlsph_pha_wait(int fd, int timeout_ms, struct ktlsph_pha_result *res,
 		if (n > 0) {
 			ktlsph_pha_result_free(res);
 			ret = ktlsph_pha_result(fd, res, err, errlen);
-			if (ret || res->verdict != KTLSPH_PHA_PENDING)
-				return ret;
-			return fail(err, errlen, -EAGAIN,
-				    "a record from the client (application data or an alert) is waiting to be read before its answer: read it, then wait again");
+			if (!ret && res->verdict == KTLSPH_PHA_PENDING)
+				ret = fail(err, errlen, -EAGAIN,
+					   "a record from the client (application data or an alert) is waiting to be read before its answer: read it, then wait again");
+			goto out;
 		}
 		/* the end of the connection, or its error */
 		ktlsph_pha_result_free(res);
 		ret = ktlsph_pha_result(fd, res, err, errlen);
 		if (ret)
-			return ret;
+			goto out;
 		if (n == 0)
-			return fail(err, errlen, -ENOTCONN,
-				    "the connection ended (verdict %s)",
-				    ktlsph_pha_verdict_name(res->verdict));
-		return fail(err, errlen, -e,
-			    "receive: %s (verdict %s)", strerror(e),
-			    ktlsph_pha_verdict_name(res->verdict));
+			ret = fail(err, errlen, -ENOTCONN,
+				   "the connection ended (verdict %s)",
+				   ktlsph_pha_verdict_name(res->verdict));
+		else
+			ret = fail(err, errlen, -e,
+				   "receive: %s (verdict %s)", strerror(e),
+				   ktlsph_pha_verdict_name(res->verdict));
+		goto out;
 	}
+out:
+	nl_socket_free(mc);
+	return ret;
 }
 
 struct dump_arg {

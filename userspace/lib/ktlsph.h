@@ -314,10 +314,15 @@ int ktlsph_pha_result(int fd, struct ktlsph_pha_result *res, char *err,
  *		ktlsph_pha_result_free() whatever the return value)
  * @err, @errlen: message buffer
  *
- * Loops: get the outcome; return once it is not pending; else wait up to
- * a short step for @fd to be readable and then peek at it
- * (recv(MSG_PEEK | MSG_DONTWAIT) of one byte), which makes ktls_ph process
- * the client's handshake records without consuming application data.
+ * Subscribes to the pha-done notifications (generic netlink group "pha"
+ * of ktls_ph) first, then loops: get the outcome; return once it is not
+ * pending; else poll() @fd and the subscription. When @fd is readable,
+ * peek at it (recv(MSG_PEEK | MSG_DONTWAIT) of one byte), which makes
+ * ktls_ph process the client's handshake records without consuming
+ * application data; on a pha-done for @fd's cookie (or lost
+ * notifications), get again. The get decides; a safety get every 250 ms
+ * covers a lost notification. Without the subscription (module without
+ * the group, netlink failure), it gets every 25 ms instead.
  *
  * Return: 0 with the outcome in @res; -ETIMEDOUT when it is still pending
  * after @timeout_ms (@res holds the last state); -EAGAIN when application
