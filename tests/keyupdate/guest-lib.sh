@@ -254,3 +254,14 @@ wait_ns() {
 	done
 	check_ns "$@"
 }
+
+# wait_helper 0|1: up to 60 s for HelperRegistered to be this
+wait_helper() {
+	local i=0
+	while [ $i -lt 300 ]; do
+		[ "$(nsv HelperRegistered)" = "$1" ] && return 0
+		sleep 0.2
+		i=$((i + 1))
+	done
+	fail "HelperRegistered is $(nsv HelperRegistered), expected $1"
+}

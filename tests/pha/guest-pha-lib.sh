@@ -152,17 +152,6 @@ ns_pha() {
 	echo "${out# }"
 }
 
-# wait_helper 0|1: up to 60 s for HelperRegistered to be this
-wait_helper() {
-	local i=0
-	while [ $i -lt 300 ]; do
-		[ "$(nsv HelperRegistered)" = "$1" ] && return 0
-		sleep 0.2
-		i=$((i + 1))
-	done
-	fail "HelperRegistered is $(nsv HelperRegistered), expected $1"
-}
-
 # check_vals WHAT LINE KEY=VALUE...: like check_stats (guest-lib.sh), for
 # values of any kind (pha_verdict=ok)
 check_vals() {

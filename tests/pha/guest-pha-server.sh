@@ -140,66 +140,48 @@ valid_case() {
 	pha_end "verdict ok, page 200 with subject CN=$cn; $(ns_pha)"
 }
 
-# untrusted KIND: a chain from the untrusted root: bad_certificate (42)
-untrusted_case() {
-	local kind=$1
-	pha_begin "pha-server-$kind-untrusted" "$suite1"
+# rejected NAME KIND CERT VERDICT ALERT COUNTER WHAT: the client (KIND)
+# sends chain CERT; ktls-phd's verdict VERDICT ends the connection with
+# alert ALERT (namespace counter COUNTER): no page, the client reports it
+rejected_case() {
+	local name=$1 kind=$2 cert=$3 verdict=$4 alert=$5 counter=$6 what=$7
+	pha_begin "pha-server-$kind-$name" "$suite1"
 	phd_server || { pha_end; return; }
 	start_server "$d" --ciphersuites "$suite" || { pha_end; return; }
 	ns_snap
-	client_run "$kind" rogue
-	wait_ns PhaRequests=1 PhaRejected=1 AlertBadCertificate=1 PhaAnswered=0 \
+	client_run "$kind" "$cert"
+	wait_ns PhaRequests=1 PhaRejected=1 "$counter=1" PhaAnswered=0 \
 		PhaVerified=0 PhaDeclined=0
 	wait_exit $cpid 60 || fail "the client did not exit after the alert"
-	alert_seen "$kind" 42 || fail "the client did not report alert 42"
+	alert_seen "$kind" "$alert" || fail "the client did not report alert $alert"
 	exec 4>&-
 	! grep -q "^pha: " "$d/cli_out" || fail "a page after the fatal alert"
-	logged_srv "client-cert from .*: verdict bad-certificate, alert 42"
-	srv_logged ": pha: verdict=bad-certificate alert=42 "
-	server_end failed pha_requests=1 pha_answered=0 pha_verdict=bad-certificate pha_alert=42
-	pha_end "untrusted chain: verdict bad-certificate, alert 42 received by $kind; $(ns_pha)"
+	logged_srv "client-cert from .*: verdict $verdict, alert $alert"
+	srv_logged ": pha: verdict=$verdict alert=$alert "
+	server_end failed pha_requests=1 pha_answered=0 pha_verdict="$verdict" \
+		pha_alert="$alert"
+	pha_end "$what: verdict $verdict, alert $alert received by $kind; $(ns_pha)"
+}
+
+# untrusted KIND: a chain from the untrusted root: bad_certificate (42)
+untrusted_case() {
+	rejected_case untrusted "$1" rogue bad-certificate 42 \
+		AlertBadCertificate "untrusted chain"
 }
 
 # eku KIND: a chain that verifies, but the leaf is for servers only
 # (extendedKeyUsage serverAuth): unsupported_certificate (43)
 eku_case() {
-	local kind=$1
-	pha_begin "pha-server-$kind-eku" "$suite1"
-	phd_server || { pha_end; return; }
-	start_server "$d" --ciphersuites "$suite" || { pha_end; return; }
-	ns_snap
-	client_run "$kind" srvonly
-	wait_ns PhaRequests=1 PhaRejected=1 AlertUnsupportedCertificate=1 \
-		PhaAnswered=0 PhaVerified=0 PhaDeclined=0
-	wait_exit $cpid 60 || fail "the client did not exit after the alert"
-	alert_seen "$kind" 43 || fail "the client did not report alert 43"
-	exec 4>&-
-	! grep -q "^pha: " "$d/cli_out" || fail "a page after the fatal alert"
-	logged_srv "client-cert from .*: verdict unsupported-certificate, alert 43"
-	srv_logged ": pha: verdict=unsupported-certificate alert=43 "
-	server_end failed pha_requests=1 pha_answered=0 pha_verdict=unsupported-certificate pha_alert=43
-	pha_end "serverAuth-only leaf: verdict unsupported-certificate, alert 43 received by $kind; $(ns_pha)"
+	rejected_case eku "$1" srvonly unsupported-certificate 43 \
+		AlertUnsupportedCertificate "serverAuth-only leaf"
 }
 
 # wrongkey: s_client signs its CertificateVerify with a key that is not its
 # certificate's (wrong.key, see guest-pha-lib.sh): the kernel accepts the
 # Finished, ktls-phd the chain but not the signature: decrypt_error (51)
 wrongkey_case() {
-	pha_begin pha-server-openssl-wrongkey "$suite1"
-	phd_server || { pha_end; return; }
-	start_server "$d" --ciphersuites "$suite" || { pha_end; return; }
-	ns_snap
-	client_run openssl wrong
-	wait_ns PhaRequests=1 PhaRejected=1 AlertDecryptError=1 PhaAnswered=0 \
-		PhaVerified=0 PhaDeclined=0
-	wait_exit $cpid 60 || fail "the client did not exit after the alert"
-	alert_seen openssl 51 || fail "the client did not report alert 51"
-	exec 4>&-
-	! grep -q "^pha: " "$d/cli_out" || fail "a page after the fatal alert"
-	logged_srv "client-cert from .*: verdict decrypt-error, alert 51"
-	srv_logged ": pha: verdict=decrypt-error alert=51 "
-	server_end failed pha_requests=1 pha_answered=0 pha_verdict=decrypt-error pha_alert=51
-	pha_end "key not the certificate's: verdict decrypt-error, alert 51 received by openssl; $(ns_pha)"
+	rejected_case wrongkey openssl wrong decrypt-error 51 \
+		AlertDecryptError "key not the certificate's"
 }
 
 # nocert KIND: the client declines: verdict no-certificate, no alert, the

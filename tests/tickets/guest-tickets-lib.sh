@@ -5,17 +5,6 @@
 # phd and store are for the sourcing script:
 # shellcheck disable=SC2034
 
-# wait_helper 0|1: up to 60 s for HelperRegistered to be this
-wait_helper() {
-	local i=0
-	while [ $i -lt 300 ]; do
-		[ "$(nsv HelperRegistered)" = "$1" ] && return 0
-		sleep 0.2
-		i=$((i + 1))
-	done
-	fail "HelperRegistered is $(nsv HelperRegistered), expected $1"
-}
-
 # start_phd STORE: ktls-phd with its ticket store in STORE, logging to
 # $d/phd_err; sets phd
 start_phd() {
