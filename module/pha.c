@@ -82,9 +82,10 @@ int ktls_ph_pha_check_transcript(const u8 *t, size_t len,
 	size_t off = 0;
 	int n;
 
-	if (!len || len > 65000) {
-		NL_SET_ERR_MSG(extack,
-			       "transcript must be 1 to 65000 bytes long");
+	if (!len || len > KTLS_PH_MAX_TRANSCRIPT_LEN) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "transcript must be 1 to %u bytes long",
+				   KTLS_PH_MAX_TRANSCRIPT_LEN);
 		return -EINVAL;
 	}
 	if (t[0] != 1 && t[0] != 254) {

@@ -46,6 +46,8 @@
 #define KTLSPH_NL_REQ_SIZE	(KTLSPH_MAX_TRANSCRIPT + 4096)
 
 static_assert(KTLSPH_MAX_SECRET == KTLS_PH_MAX_SECRET_LEN, "secret length");
+static_assert(KTLSPH_MAX_TRANSCRIPT == KTLS_PH_MAX_TRANSCRIPT_LEN,
+	      "transcript length");
 static_assert(KTLSPH_ROLE_CLIENT == KTLS_PH_ROLE_CLIENT, "role");
 static_assert(KTLSPH_ROLE_SERVER == KTLS_PH_ROLE_SERVER, "role");
 static_assert(KTLSPH_PEER_AUTH_UNKNOWN == KTLS_PH_PEER_AUTH_UNKNOWN, "auth");

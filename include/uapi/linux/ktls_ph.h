@@ -10,7 +10,8 @@
 #define KTLS_PH_FAMILY_NAME	"ktls-ph"
 #define KTLS_PH_FAMILY_VERSION	1
 
-#define KTLS_PH_MAX_SECRET_LEN	48
+#define KTLS_PH_MAX_SECRET_LEN		48
+#define KTLS_PH_MAX_TRANSCRIPT_LEN	65000
 
 /*
  * Which side of the TLS connection the socket is.
