@@ -356,30 +356,47 @@ timeout_case() {
 	pha_end "helper stopped for pha_timeout_ms=2000: declined by the kernel, late answer dropped, connection goes on; $(ns_pha)"
 }
 
-# untrusted: the helper answers with a chain s_server does not trust: it
-# sends unknown_ca (48) and ends the connection
-untrusted_case() {
-	pha_begin pha-client-untrusted "$suite1"
-	phd_conf "$d/phd.conf" "certificate = $PP/rogue.pem" "key = $PP/rogue.key"
+# refused NAME PORT CHAIN KEY ALERT SRVERR WHAT [CHECK]: the helper answers
+# with CHAIN and KEY; s_server logs SRVERR, sends ALERT and ends the
+# connection; the client reports the alert and exits non-zero. CHECK: a
+# function with the case's own checks.
+refused_case() {
+	local name=$1 port=$2 chain=$3 key=$4 alert=$5 srverr=$6 what=$7
+	pha_begin "pha-client-$name" "$suite1"
+	phd_conf "$d/phd.conf" "certificate = $PP/$chain" "key = $PP/$key"
 	start_phd_conf "$d/phd.conf" || { pha_end; return; }
 	ns_snap
-	conn_open 4466 "-num_tickets 0" --pha || { pha_end; return; }
+	conn_open "$port" "-num_tickets 0" --pha || { pha_end; return; }
 	request 1 && wait_ns PhaAnswered=1
-	wait_for "$d/srv_err" "verify error:num=20:unable to get local issuer certificate" ||
-		fail "s_server did not reject the untrusted certificate"
+	wait_for "$d/srv_err" "$srverr" || fail "s_server did not log '$srverr'"
 	wait_exit $spid 60 || fail "s_server did not exit"
 	exec 3>&-
 	# the client reads the alert: a read error, exit status not 0
 	wait_exit $cpid 60 || fail "the client did not exit after the alert"
-	[ "$rc" != 0 ] || fail "the client exited 0 after unknown_ca"
+	[ "$rc" != 0 ] || fail "the client exited 0 after alert $alert"
 	exec 4>&-
-	grep -q "tls_process_client_certificate:certificate verify failed" "$d/srv_err" ||
-		fail "s_server: no 'certificate verify failed'"
-	# s_server stops at the Certificate: nothing after it is read
-	expect_rx Certificate "list>0"
+	grep -q "received TLS alert level 2 description $alert\$" "$d/cli_err" ||
+		fail "the client did not report alert $alert: $(tail -n 1 "$d/cli_err")"
 	check_ns PhaRequests=1 PhaAnswered=1 PhaDeclined=0
 	logged 1 "cert-request from .*: answered with scheme ecdsa_secp256r1_sha256 (0x0403)"
-	pha_end "untrusted chain answered; s_server: verify error 20, certificate verify failed, unknown_ca; client: $(grep -v '^ktls-ph-client: \(handshake\|New\|resumption\|kTLS\|stats\)' "$d/cli_err" | tail -n 1); $(ns_pha)"
+	[ -z "${8:-}" ] || "$8"
+	pha_end "$what; client: $(grep -v '^ktls-ph-client: \(handshake\|New\|resumption\|kTLS\|stats\)' "$d/cli_err" | tail -n 1); $(ns_pha)"
+}
+
+# untrusted: the helper answers with a chain s_server does not trust: it
+# sends unknown_ca (48) and ends the connection; it stops at the
+# Certificate: nothing after it is read
+untrusted_case() {
+	refused_case untrusted 4466 rogue.pem rogue.key 48 \
+		"verify error:num=20:unable to get local issuer certificate" \
+		"untrusted chain answered; s_server: verify error 20, certificate verify failed, unknown_ca" \
+		untrusted_checks
+}
+
+untrusted_checks() {
+	grep -q "tls_process_client_certificate:certificate verify failed" "$d/srv_err" ||
+		fail "s_server: no 'certificate verify failed'"
+	expect_rx Certificate "list>0"
 }
 
 # bigchain: s_server's certificate and the helper's chain are about 7 KiB
@@ -410,24 +427,9 @@ bigchain_case() {
 # guest-pha-lib.sh): s_server accepts the chain, not the CertificateVerify,
 # and ends the connection with decrypt_error (51)
 wrongkey_case() {
-	pha_begin pha-client-wrongkey "$suite1"
-	phd_conf "$d/phd.conf" "certificate = $PP/wrong-chain.pem" "key = $PP/wrong.key"
-	start_phd_conf "$d/phd.conf" || { pha_end; return; }
-	ns_snap
-	conn_open 4469 "-num_tickets 0" --pha || { pha_end; return; }
-	request 1 && wait_ns PhaAnswered=1
-	wait_for "$d/srv_err" "tls_process_cert_verify:bad signature" ||
-		fail "s_server did not reject the CertificateVerify"
-	wait_exit $spid 60 || fail "s_server did not exit"
-	exec 3>&-
-	wait_exit $cpid 60 || fail "the client did not exit after the alert"
-	[ "$rc" != 0 ] || fail "the client exited 0 after decrypt_error"
-	exec 4>&-
-	grep -q "received TLS alert level 2 description 51" "$d/cli_err" ||
-		fail "the client did not report alert 51: $(tail -n 1 "$d/cli_err")"
-	check_ns PhaRequests=1 PhaAnswered=1 PhaDeclined=0
-	logged 1 "cert-request from .*: answered with scheme ecdsa_secp256r1_sha256 (0x0403)"
-	pha_end "key not the certificate's: s_server: bad signature, decrypt_error; client: $(grep -v '^ktls-ph-client: \(handshake\|New\|resumption\|kTLS\|stats\)' "$d/cli_err" | tail -n 1); $(ns_pha)"
+	refused_case wrongkey 4469 wrong-chain.pem wrong.key 51 \
+		"tls_process_cert_verify:bad signature" \
+		"key not the certificate's: s_server: bad signature, decrypt_error"
 }
 
 # notoffered: without --pha the client does not offer post_handshake_auth:
