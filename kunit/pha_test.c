@@ -847,6 +847,40 @@ static void ph_attach_transcript(struct kunit *test)
 	static const u8 not_ch[] = { 2, 0, 0, 0, 20, 0, 0, 0 };
 	static const u8 hrr[] = { 254, 0, 0, 1, 7, 2, 0, 0, 0, 20, 0, 0, 1, 3 };
 	struct netlink_ext_ack ext = {};
+	struct ktls_ph_attach_args a = {};
+	struct ktls_ph_lb *lb;
+	u8 *big;
+	u64 cookie;
+
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			ktls_ph_pha_check_transcript(hrr, 0, &ext));
+	KUNIT_EXPECT_STREQ(test, ext._msg,
+			   "transcript must be 1 to 65000 bytes long");
+	big = kunit_kzalloc(test, KTLS_PH_MAX_TRANSCRIPT_LEN + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	memcpy(big, hrr, sizeof(hrr));
+	ext._msg = NULL;
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			ktls_ph_pha_check_transcript(big,
+						     KTLS_PH_MAX_TRANSCRIPT_LEN + 1,
+						     &ext));
+	KUNIT_EXPECT_STREQ(test, ext._msg,
+			   "transcript must be 1 to 65000 bytes long");
+	/* pha-offered without a transcript: refused, nothing attached */
+	lb = ktls_ph_lb_new(test, KTLS_PH_TLS_AES_128_GCM_SHA256, false,
+			    false);
+	a.role = KTLS_PH_ROLE_CLIENT;
+	a.suite_id = KTLS_PH_TLS_AES_128_GCM_SHA256;
+	a.tx_secret = lb->c.tx;
+	a.rx_secret = lb->c.rx;
+	a.secret_len = lb->suite->hash_len;
+	a.pha_offered = true;
+	ext._msg = NULL;
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			ktls_ph_sock_attach(lb->c.sock->sk, &a, &cookie, &ext));
+	KUNIT_EXPECT_STREQ(test, ext._msg,
+			   "pha-offered needs the handshake transcript");
+	KUNIT_EXPECT_NULL(test, ktls_ph_sock_get(lb->c.sock->sk));
 
 	KUNIT_EXPECT_EQ(test, -EINVAL,
 			ktls_ph_pha_check_transcript(not_fin, sizeof(not_fin),
